@@ -1,0 +1,132 @@
+// Command feedback serves the workshop feedback forms, stores every response
+// in SQLite and builds the rapporteur's workbook.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"feedback/forms"
+	"feedback/store"
+)
+
+// config is everything the service can be told at start.
+type config struct {
+	Addr       string
+	DB         string
+	Forms      string
+	AdminToken string
+	PublicURL  string
+}
+
+// parseConfig reads flags, each with an environment variable as its default.
+func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+	env := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	var c config
+	fs := flag.NewFlagSet("feedback", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.Addr, "addr", env("FEEDBACK_ADDR", ":8080"), "address to listen on (FEEDBACK_ADDR)")
+	fs.StringVar(&c.DB, "db", env("FEEDBACK_DB", "data/feedback.db"), "SQLite database file, created on first start (FEEDBACK_DB)")
+	fs.StringVar(&c.Forms, "forms", env("FEEDBACK_FORMS", ""), "forms file (YAML); empty means the embedded default (FEEDBACK_FORMS)")
+	fs.StringVar(&c.AdminToken, "admin-token", env("FEEDBACK_ADMIN_TOKEN", ""), "rapporteur's token; empty means a random one printed at start (FEEDBACK_ADMIN_TOKEN)")
+	fs.StringVar(&c.PublicURL, "public-url", env("FEEDBACK_PUBLIC_URL", "http://localhost:8080"), "public base URL that QR codes point at (FEEDBACK_PUBLIC_URL)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	return c, nil
+}
+
+func main() {
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	if err := run(context.Background(), os.Args[1:], os.Getenv, os.Stderr, log); err != nil {
+		if errors.Is(err, flagErrHelp) {
+			os.Exit(0)
+		}
+		log.Error("feedback stopped", "err", err)
+		os.Exit(1)
+	}
+}
+
+var flagErrHelp = flag.ErrHelp
+
+func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, log *slog.Logger) error {
+	cfg, err := parseConfig(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	f := forms.Default()
+	formsName := forms.DefaultFileName
+	if cfg.Forms != "" {
+		if f, err = forms.LoadFile(cfg.Forms); err != nil {
+			return err
+		}
+		formsName = cfg.Forms
+	}
+	if cfg.AdminToken == "" {
+		b := make([]byte, 24)
+		if _, err := rand.Read(b); err != nil {
+			return fmt.Errorf("admin token: %w", err)
+		}
+		cfg.AdminToken = hex.EncodeToString(b)
+		// Printed once, on the terminal, not in the structured log.
+		fmt.Fprintf(stderr, "\nRapporteur's admin token (shown once): %s\n\n", cfg.AdminToken)
+	}
+	db, err := store.Open(ctx, cfg.DB, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	srv, err := newServer(cfg, f, db, log)
+	if err != nil {
+		return err
+	}
+	app := srv.app()
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
+	}
+	log.Info("feedback started", "addr", ln.Addr().String(), "db", cfg.DB, "forms", formsName,
+		"workshops", len(f.Workshops), "public_url", cfg.PublicURL)
+
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- app.Listener(ln) }()
+	select {
+	case err := <-serveErr:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	if err := app.ShutdownWithTimeout(20 * time.Second); err != nil {
+		log.Error("shutdown", "err", err)
+	}
+	if err := db.Close(); err != nil {
+		return err
+	}
+	log.Info("stopped cleanly")
+	return nil
+}

@@ -1,0 +1,207 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
+
+	"feedback/forms"
+)
+
+// workshopState is a workshop as a participant sees it right now.
+type workshopState struct {
+	Slug, Title, Opens string
+	Open               bool
+}
+
+// openNow decides whether a workshop takes responses: the organizer's
+// decision in the database wins over the forms file's schedule. Decisions are
+// read at most every two seconds, so a burst of submissions costs no queries.
+func (s *server) openNow(ctx context.Context, w *forms.Workshop) (bool, error) {
+	s.overridesMu.Lock()
+	defer s.overridesMu.Unlock()
+	if s.overrides == nil || s.now().Sub(s.overridesRead) > 2*time.Second {
+		o, err := s.db.WorkshopOverrides(ctx)
+		if err != nil {
+			return false, err
+		}
+		s.overrides, s.overridesRead = o, s.now()
+	}
+	if open, ok := s.overrides[w.Slug]; ok {
+		return open, nil
+	}
+	return w.OpenAt(s.now()), nil
+}
+
+// forgetOverrides makes the next openNow read the database again.
+func (s *server) forgetOverrides() {
+	s.overridesMu.Lock()
+	s.overrides = nil
+	s.overridesMu.Unlock()
+}
+
+func (s *server) workshop(c *fiber.Ctx) (*forms.Workshop, error) {
+	w := s.forms.Workshop(c.Params("slug"))
+	if w == nil {
+		return nil, &forms.Error{Code: forms.ENOTFOUND, Message: forms.Message(s.lang(c), forms.MsgNotFound)}
+	}
+	return w, nil
+}
+
+func (s *server) states(ctx context.Context, lang string) ([]workshopState, error) {
+	out := make([]workshopState, 0, len(s.forms.Workshops))
+	for _, w := range s.forms.Workshops {
+		open, err := s.openNow(ctx, w)
+		if err != nil {
+			return nil, err
+		}
+		st := workshopState{Slug: w.Slug, Title: w.Title.Get(lang), Open: open}
+		if !open && !w.OpensAt.IsZero() && s.now().Before(w.OpensAt) {
+			st.Opens = formatTime(w.OpensAt)
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+func (s *server) handleIndex(c *fiber.Ctx) error {
+	lang := s.lang(c)
+	states, err := s.states(c.UserContext(), lang)
+	if err != nil {
+		return err
+	}
+	return s.render(c, fiber.StatusOK, "index", s.page(c, lang, s.text.T(lang, "list_title"), states))
+}
+
+// submissionCookie names the cookie that remembers which submission this
+// phone made for a workshop, so coming back edits it instead of adding one.
+func submissionCookie(slug string) string { return "sub_" + strings.ReplaceAll(slug, "-", "_") }
+
+func (s *server) handleForm(c *fiber.Ctx) error {
+	lang := s.lang(c)
+	w, err := s.workshop(c)
+	if err != nil {
+		return err
+	}
+	open, err := s.openNow(c.UserContext(), w)
+	if err != nil {
+		return err
+	}
+	if !open {
+		return s.renderClosed(c, w, lang, fiber.StatusOK)
+	}
+	submissionID, values, returning := uuid.NewString(), map[string][]string{}, false
+	if prev := c.Cookies(submissionCookie(w.Slug)); forms.ValidSubmissionID(prev) {
+		r, err := s.db.ResponseBySubmission(c.UserContext(), prev)
+		switch {
+		case err == nil && r.Workshop == w.Slug:
+			submissionID, values, returning = r.SubmissionID, r.Answers.Values(w), true
+		case err != nil && forms.ErrorCode(err) != forms.ENOTFOUND:
+			return err
+		}
+	}
+	v := s.formView(w, lang, submissionID, values, nil)
+	v.Returning = returning
+	return s.render(c, fiber.StatusOK, "form", s.page(c, lang, v.Title, v))
+}
+
+func (s *server) renderClosed(c *fiber.Ctx, w *forms.Workshop, lang string, status int) error {
+	data := map[string]any{
+		"Heading": s.text.T(lang, "closed_title"),
+		"Body":    s.text.Tf(lang, "closed_body", "title", w.Title.Get(lang)),
+	}
+	if !w.OpensAt.IsZero() && s.now().Before(w.OpensAt) {
+		data["Detail"] = s.text.Tf(lang, "closed_opens", "time", formatTime(w.OpensAt))
+	}
+	if status != fiber.StatusOK {
+		data["Body"] = forms.Message(lang, forms.MsgClosed)
+	}
+	return s.render(c, status, "message", s.page(c, lang, s.text.T(lang, "closed_title"), data))
+}
+
+// formInput collects the posted form, copying every string: Fiber reuses the
+// request's memory once the handler returns, and the store's writer runs in
+// another goroutine.
+func formInput(c *fiber.Ctx) (submissionID string, in forms.Input) {
+	in = forms.Input{}
+	c.Request().PostArgs().VisitAll(func(k, v []byte) {
+		key := string(k)
+		switch key {
+		case "submission_id":
+			submissionID = strings.ToLower(string(v))
+		case "lang", "csrf":
+		default:
+			in[key] = append(in[key], string(v))
+		}
+	})
+	return submissionID, in
+}
+
+func (s *server) handleFormPost(c *fiber.Ctx) error {
+	lang := s.lang(c)
+	w, err := s.workshop(c)
+	if err != nil {
+		return err
+	}
+	submissionID, in := formInput(c)
+	open, err := s.openNow(c.UserContext(), w)
+	if err != nil {
+		return err
+	}
+	if !open {
+		return s.renderClosed(c, w, lang, fiber.StatusForbidden)
+	}
+	again := func(status int, errs map[string]string, notice string) error {
+		id := submissionID
+		if !forms.ValidSubmissionID(id) {
+			id = uuid.NewString()
+		}
+		v := s.formView(w, lang, id, in, errs)
+		v.Notice = notice
+		if status == fiber.StatusServiceUnavailable {
+			c.Set(fiber.HeaderRetryAfter, "5")
+		}
+		return s.render(c, status, "form", s.page(c, lang, v.Title, v))
+	}
+	if !forms.ValidSubmissionID(submissionID) {
+		return again(fiber.StatusUnprocessableEntity, nil, forms.Message(lang, forms.MsgSubmissionID))
+	}
+	answers, err := w.Validate(in, lang)
+	if err != nil {
+		return again(fiber.StatusUnprocessableEntity, forms.FieldErrors(err), "")
+	}
+	r := &forms.Response{SubmissionID: submissionID, Workshop: w.Slug, Lang: lang, Answers: answers}
+	if _, err := s.db.SaveResponse(c.UserContext(), r); err != nil {
+		switch forms.ErrorCode(err) {
+		case forms.ECONFLICT:
+			return again(fiber.StatusUnprocessableEntity, nil, forms.Message(lang, forms.MsgSubmissionTaken))
+		case forms.EUNAVAILABLE:
+			s.log.Error("response not saved", "workshop", w.Slug, "err", err)
+			return again(fiber.StatusServiceUnavailable, nil, forms.Message(lang, forms.MsgUnavailable))
+		}
+		return err
+	}
+	c.Cookie(&fiber.Cookie{
+		Name: submissionCookie(w.Slug), Value: submissionID, Path: "/w/" + w.Slug,
+		MaxAge: 90 * 24 * 3600, HTTPOnly: true, SameSite: "Lax", Secure: c.Protocol() == "https",
+	})
+	return c.Redirect("/w/"+w.Slug+"/thanks", fiber.StatusSeeOther)
+}
+
+func (s *server) handleThanks(c *fiber.Ctx) error {
+	lang := s.lang(c)
+	w, err := s.workshop(c)
+	if err != nil {
+		return err
+	}
+	title := w.Title.Get(lang)
+	data := map[string]any{
+		"Slug":    w.Slug,
+		"Body":    s.text.Tf(lang, "thanks_body", "title", title),
+		"CanEdit": forms.ValidSubmissionID(c.Cookies(submissionCookie(w.Slug))),
+	}
+	return s.render(c, fiber.StatusOK, "thanks", s.page(c, lang, s.text.T(lang, "thanks_title"), data))
+}

@@ -1,0 +1,205 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	"feedback/forms"
+	"feedback/store"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+// server holds what every handler needs.
+type server struct {
+	cfg    config
+	forms  *forms.Forms
+	db     *store.DB
+	log    *slog.Logger
+	text   catalog
+	pages  map[string]*template.Template
+	assets *assets
+	now    func() time.Time
+
+	overridesMu   sync.Mutex
+	overrides     map[string]bool
+	overridesRead time.Time
+}
+
+func newServer(cfg config, f *forms.Forms, db *store.DB, log *slog.Logger) (*server, error) {
+	text, err := loadCatalog()
+	if err != nil {
+		return nil, err
+	}
+	a, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	s := &server{cfg: cfg, forms: f, db: db, log: log, text: text, assets: a, now: func() time.Time { return time.Now().UTC() }}
+	if s.pages, err = s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// app builds the Fiber app with every route; tests drive the same app.
+func (s *server) app() *fiber.App {
+	app := fiber.New(fiber.Config{
+		AppName:               "feedback",
+		BodyLimit:             64 * 1024,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		DisableStartupMessage: true,
+		ErrorHandler:          s.handleError,
+	})
+	app.Use(recover.New(recover.Config{
+		EnableStackTrace: true,
+		StackTraceHandler: func(c *fiber.Ctx, e any) {
+			s.log.Error("panic", "path", c.Path(), "panic", fmt.Sprint(e))
+		},
+	}))
+	app.Use(s.securityHeaders)
+	s.routes(app)
+	return app
+}
+
+// routes registers every route in one place.
+func (s *server) routes(app *fiber.App) {
+	app.Get("/healthz", s.handleHealth)
+	app.Get("/static/:name", s.handleAsset)
+
+	app.Get("/", s.handleIndex)
+	app.Get("/w/:slug", s.handleForm)
+	app.Post("/w/:slug", s.handleFormPost)
+	app.Get("/w/:slug/thanks", s.handleThanks)
+
+	api := app.Group("/api/v1")
+	api.Get("/workshops", s.handleAPIWorkshops)
+	api.Get("/workshops/:slug/form", s.handleAPIForm)
+	api.Post("/workshops/:slug/responses", s.handleAPIResponse)
+}
+
+func (s *server) securityHeaders(c *fiber.Ctx) error {
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("Referrer-Policy", "same-origin")
+	c.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	return c.Next()
+}
+
+func (s *server) handleHealth(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+	defer cancel()
+	if err := s.db.Ping(ctx); err != nil {
+		s.log.Error("health check failed", "err", err)
+		c.Set(fiber.HeaderRetryAfter, "5")
+		return c.Status(fiber.StatusServiceUnavailable).SendString("database unavailable\n")
+	}
+	return c.SendString("ok\n")
+}
+
+// statusOf maps the domain's error codes to HTTP statuses, in one place.
+func statusOf(err error) int {
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		return fe.Code
+	}
+	switch forms.ErrorCode(err) {
+	case forms.EINVALID:
+		return fiber.StatusUnprocessableEntity
+	case forms.ENOTFOUND:
+		return fiber.StatusNotFound
+	case forms.ECLOSED:
+		return fiber.StatusForbidden
+	case forms.ECONFLICT:
+		return fiber.StatusConflict
+	case forms.EUNAVAILABLE:
+		return fiber.StatusServiceUnavailable
+	}
+	return fiber.StatusInternalServerError
+}
+
+// handleError is Fiber's ErrorHandler: handlers return errors and this turns
+// them into a JSON body for the API and a page for people. Anything unexpected
+// is logged and shown as a plain internal error.
+func (s *server) handleError(c *fiber.Ctx, err error) error {
+	status := statusOf(err)
+	lang := s.lang(c)
+	if status >= 500 {
+		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "status", status, "err", err)
+	}
+	if status == fiber.StatusServiceUnavailable {
+		c.Set(fiber.HeaderRetryAfter, "5")
+	}
+	var fe *forms.Error
+	msg := ""
+	switch {
+	case errors.As(err, &fe) && status < 500:
+		msg = fe.Message
+	case status == fiber.StatusNotFound:
+		msg = forms.Message(lang, forms.MsgNotFound)
+	case status == fiber.StatusRequestEntityTooLarge:
+		msg = s.text.T(lang, "too_large")
+	case status == fiber.StatusServiceUnavailable:
+		msg = forms.Message(lang, forms.MsgUnavailable)
+	case status < 500:
+		var ferr *fiber.Error
+		if errors.As(err, &ferr) {
+			msg = ferr.Message
+		}
+	default:
+		msg = "Internal error."
+	}
+	if isAPI(c) {
+		body := fiber.Map{"error": msg}
+		if fe != nil && len(fe.Fields) > 0 && status < 500 {
+			body["errors"] = fe.Fields
+		}
+		return c.Status(status).JSON(body)
+	}
+	title, bodyKey := "error_title", "error_body"
+	switch status {
+	case fiber.StatusNotFound:
+		title, bodyKey = "not_found_title", "not_found_body"
+	case fiber.StatusServiceUnavailable:
+		bodyKey = "unavailable_body"
+	case fiber.StatusRequestEntityTooLarge:
+		bodyKey = "too_large"
+	}
+	return s.render(c, status, "message", s.page(c, lang, s.text.T(lang, title), map[string]any{
+		"Heading": s.text.T(lang, title),
+		"Body":    s.text.T(lang, bodyKey),
+	}))
+}
+
+func isAPI(c *fiber.Ctx) bool {
+	p := c.Path()
+	return len(p) >= 5 && p[:5] == "/api/"
+}
+
+// render executes a page template into a buffer first, so that a template
+// error becomes a clean 500 instead of half a page.
+func (s *server) render(c *fiber.Ctx, status int, name string, data any) error {
+	t, ok := s.pages[name]
+	if !ok {
+		return fmt.Errorf("render: no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(status).Send(buf.Bytes())
+}

@@ -1,0 +1,387 @@
+package forms
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+//go:embed default.yaml
+var defaultFile []byte
+
+// DefaultFileName names the embedded forms file in error messages and logs.
+const DefaultFileName = "default.yaml (embedded)"
+
+// Default returns the embedded forms file: the eight workshops and the default
+// questionnaire. It panics if the embedded file is broken, which a test rules out.
+func Default() *Forms {
+	f, err := Parse(DefaultFileName, defaultFile)
+	if err != nil {
+		panic(err)
+	}
+	return f
+}
+
+// DefaultYAML returns the text of the embedded forms file, a starting point for
+// an organizer's own.
+func DefaultYAML() []byte { return bytes.Clone(defaultFile) }
+
+// LoadFile reads and checks a forms file.
+func LoadFile(path string) (*Forms, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("forms: %w", err)
+	}
+	return Parse(path, data)
+}
+
+type fileForms struct {
+	Languages []string       `yaml:"languages"`
+	Questions []fileQuestion `yaml:"questions"`
+	Workshops []fileWorkshop `yaml:"workshops"`
+}
+
+type fileWorkshop struct {
+	Slug      string         `yaml:"slug"`
+	Title     Text           `yaml:"title"`
+	OpensAt   *time.Time     `yaml:"opens_at"`
+	ClosesAt  *time.Time     `yaml:"closes_at"`
+	Questions []fileQuestion `yaml:"questions"`
+}
+
+type fileQuestion struct {
+	ID        string       `yaml:"id"`
+	Type      string       `yaml:"type"`
+	Required  bool         `yaml:"required"`
+	Label     Text         `yaml:"label"`
+	Min       *int         `yaml:"min"`
+	Max       *int         `yaml:"max"`
+	MinLabel  Text         `yaml:"min_label"`
+	MaxLabel  Text         `yaml:"max_label"`
+	MaxLength *int         `yaml:"max_length"`
+	Options   []fileOption `yaml:"options"`
+}
+
+type fileOption struct {
+	ID    string `yaml:"id"`
+	Label Text   `yaml:"label"`
+}
+
+var (
+	idPattern   = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
+	slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+	// reservedIDs are form fields of our own that a question may not shadow.
+	reservedIDs = map[string]bool{"submission_id": true, "lang": true, "csrf": true}
+)
+
+// Parse checks a forms file and returns its workshops. Every error names the
+// file and the line, so an organizer can fix it the week before the forum.
+func Parse(name string, data []byte) (*Forms, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, yamlError(name, err)
+	}
+	var ff fileForms
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&ff); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("%s: the file is empty", name)
+		}
+		return nil, yamlError(name, err)
+	}
+	p := parser{name: name, root: &root}
+	return p.forms(&ff)
+}
+
+type parser struct {
+	name string
+	root *yaml.Node
+}
+
+// fail returns an error at the line of the node found by following path.
+func (p *parser) fail(path []any, format string, args ...any) error {
+	return fmt.Errorf("%s:%d: %s", p.name, lineOf(p.root, path), fmt.Sprintf(format, args...))
+}
+
+func (p *parser) forms(ff *fileForms) (*Forms, error) {
+	f := &Forms{Languages: ff.Languages}
+	if len(f.Languages) == 0 {
+		f.Languages = Languages
+	}
+	for i, l := range f.Languages {
+		if !IsLanguage(l) {
+			return nil, p.fail([]any{"languages", i}, "unknown language %q (known: %s)", l, strings.Join(Languages, ", "))
+		}
+	}
+	if len(ff.Workshops) == 0 {
+		return nil, p.fail(nil, "no workshops: the file needs a workshops: list")
+	}
+	shared := make([]*Question, 0, len(ff.Questions))
+	for i := range ff.Questions {
+		q, err := p.question(&ff.Questions[i], []any{"questions", i})
+		if err != nil {
+			return nil, err
+		}
+		shared = append(shared, q)
+	}
+	slugs := map[string]bool{}
+	for i := range ff.Workshops {
+		fw := &ff.Workshops[i]
+		path := []any{"workshops", i}
+		if !slugPattern.MatchString(fw.Slug) {
+			return nil, p.fail(append(path, "slug"), "workshop slug %q must be lower-case letters, digits and dashes", fw.Slug)
+		}
+		if slugs[fw.Slug] {
+			return nil, p.fail(append(path, "slug"), "duplicate workshop slug %q", fw.Slug)
+		}
+		slugs[fw.Slug] = true
+		if err := p.text(fw.Title, append(path, "title"), "title"); err != nil {
+			return nil, err
+		}
+		w := &Workshop{Slug: fw.Slug, Title: fw.Title}
+		if fw.OpensAt != nil {
+			w.OpensAt = fw.OpensAt.UTC()
+		}
+		if fw.ClosesAt != nil {
+			w.ClosesAt = fw.ClosesAt.UTC()
+		}
+		if !w.OpensAt.IsZero() && !w.ClosesAt.IsZero() && !w.ClosesAt.After(w.OpensAt) {
+			return nil, p.fail(append(path, "closes_at"), "workshop %q closes_at must be after opens_at", fw.Slug)
+		}
+		w.Questions = append(w.Questions, shared...)
+		for j := range fw.Questions {
+			q, err := p.question(&fw.Questions[j], append(path, "questions", j))
+			if err != nil {
+				return nil, err
+			}
+			if w.Question(q.ID) != nil {
+				return nil, p.fail(append(path, "questions", j, "id"), "duplicate question id %q in workshop %q", q.ID, fw.Slug)
+			}
+			w.Questions = append(w.Questions, q)
+		}
+		if len(w.Questions) == 0 {
+			return nil, p.fail(path, "workshop %q has no questions", fw.Slug)
+		}
+		f.Workshops = append(f.Workshops, w)
+	}
+	if err := p.uniqueShared(ff); err != nil {
+		return nil, err
+	}
+	if err := p.consistent(f); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+func (p *parser) uniqueShared(ff *fileForms) error {
+	seen := map[string]bool{}
+	for i, q := range ff.Questions {
+		if seen[q.ID] {
+			return p.fail([]any{"questions", i, "id"}, "duplicate question id %q", q.ID)
+		}
+		seen[q.ID] = true
+	}
+	return nil
+}
+
+// consistent refuses two workshops that ask a question of the same id with a
+// different type: their answers would not add up in one column.
+func (p *parser) consistent(f *Forms) error {
+	types := map[string]Type{}
+	for i, w := range f.Workshops {
+		for _, q := range w.Questions {
+			if t, ok := types[q.ID]; ok && t != q.Type {
+				return p.fail([]any{"workshops", i}, "question %q is a %s here but a %s in another workshop", q.ID, q.Type, t)
+			}
+			types[q.ID] = q.Type
+		}
+	}
+	return nil
+}
+
+func (p *parser) text(t Text, path []any, what string) error {
+	if strings.TrimSpace(t[DefaultLanguage]) == "" {
+		return p.fail(path, "%s needs an English (en) text", what)
+	}
+	for l := range t {
+		if !IsLanguage(l) {
+			return p.fail(path, "%s has a text in unknown language %q", what, l)
+		}
+	}
+	return nil
+}
+
+func (p *parser) question(fq *fileQuestion, path []any) (*Question, error) {
+	if fq.ID == "" {
+		return nil, p.fail(path, "question without id")
+	}
+	if !idPattern.MatchString(fq.ID) || reservedIDs[fq.ID] {
+		return nil, p.fail(append(path, "id"), "question id %q must start with a letter and use only a-z, 0-9 and _ (and not be submission_id, lang or csrf)", fq.ID)
+	}
+	q := &Question{ID: fq.ID, Type: Type(fq.Type), Required: fq.Required, Label: fq.Label, MinLabel: fq.MinLabel, MaxLabel: fq.MaxLabel}
+	if err := p.text(fq.Label, append(path, "label"), fmt.Sprintf("question %q label", fq.ID)); err != nil {
+		return nil, err
+	}
+	switch q.Type {
+	case Rating, NPS:
+		q.Min, q.Max = 1, 5
+		if q.Type == NPS {
+			q.Min, q.Max = 0, 10
+		}
+		if fq.Min != nil {
+			q.Min = *fq.Min
+		}
+		if fq.Max != nil {
+			q.Max = *fq.Max
+		}
+		if q.Min >= q.Max {
+			return nil, p.fail(append(path, "max"), "question %q: min (%d) must be less than max (%d)", fq.ID, q.Min, q.Max)
+		}
+		if q.Max-q.Min > 100 {
+			return nil, p.fail(append(path, "max"), "question %q: a scale of more than 100 steps cannot be answered on a phone", fq.ID)
+		}
+	case Single, Multi:
+		if len(fq.Options) == 0 {
+			return nil, p.fail(path, "question %q is a %s choice but has no options", fq.ID, fq.Type)
+		}
+		seen := map[string]bool{}
+		for k, fo := range fq.Options {
+			opath := append(append([]any{}, path...), "options", k)
+			if fo.ID == "" {
+				return nil, p.fail(opath, "question %q: option without id", fq.ID)
+			}
+			if !idPattern.MatchString(fo.ID) {
+				return nil, p.fail(append(opath, "id"), "question %q: option id %q must start with a letter and use only a-z, 0-9 and _", fq.ID, fo.ID)
+			}
+			if seen[fo.ID] {
+				return nil, p.fail(append(opath, "id"), "question %q: duplicate option id %q", fq.ID, fo.ID)
+			}
+			seen[fo.ID] = true
+			if err := p.text(fo.Label, append(opath, "label"), fmt.Sprintf("option %q label", fo.ID)); err != nil {
+				return nil, err
+			}
+			q.Options = append(q.Options, Option{ID: fo.ID, Label: fo.Label})
+		}
+	case FreeText:
+		q.MaxLength = DefaultMaxLength
+		if fq.MaxLength != nil {
+			q.MaxLength = *fq.MaxLength
+		}
+		if q.MaxLength < 1 || q.MaxLength > 10000 {
+			return nil, p.fail(append(path, "max_length"), "question %q: max_length must be between 1 and 10000", fq.ID)
+		}
+	case "":
+		return nil, p.fail(path, "question %q has no type (rating, nps, single, multi or text)", fq.ID)
+	default:
+		return nil, p.fail(append(path, "type"), "question %q has unknown type %q (rating, nps, single, multi or text)", fq.ID, fq.Type)
+	}
+	if !q.IsScore() && (fq.Min != nil || fq.Max != nil) {
+		return nil, p.fail(path, "question %q: min and max are only for rating and nps questions", fq.ID)
+	}
+	if !q.IsChoice() && len(fq.Options) > 0 {
+		return nil, p.fail(append(path, "options"), "question %q: options are only for single and multi questions", fq.ID)
+	}
+	if q.Type != FreeText && fq.MaxLength != nil {
+		return nil, p.fail(append(path, "max_length"), "question %q: max_length is only for text questions", fq.ID)
+	}
+	return q, nil
+}
+
+// lineOf follows path (map keys and sequence indexes) from the document root
+// as far as it goes and returns the line of the deepest node reached.
+func lineOf(root *yaml.Node, path []any) int {
+	n := root
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	line := n.Line
+	for _, step := range path {
+		var next *yaml.Node
+		switch s := step.(type) {
+		case string:
+			if n.Kind == yaml.MappingNode {
+				for i := 0; i+1 < len(n.Content); i += 2 {
+					if n.Content[i].Value == s {
+						line = n.Content[i].Line
+						next = n.Content[i+1]
+						break
+					}
+				}
+			}
+		case int:
+			if n.Kind == yaml.SequenceNode && s < len(n.Content) {
+				next = n.Content[s]
+			}
+		}
+		if next == nil {
+			break
+		}
+		n = next
+		if n.Kind != yaml.ScalarNode || line == 0 {
+			line = n.Line
+		}
+	}
+	if line == 0 {
+		line = 1
+	}
+	return line
+}
+
+var (
+	yamlLine     = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+	unknownField = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+	cannotRead   = regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (\\S+)$")
+)
+
+// yamlError rewrites the YAML library's errors into "file:line: problem" lines
+// an organizer can act on, without Go type names.
+func yamlError(name string, err error) error {
+	var lines []string
+	if te, ok := err.(*yaml.TypeError); ok {
+		lines = te.Errors
+	} else {
+		lines = []string{err.Error()}
+	}
+	out := make([]string, 0, len(lines))
+	for _, l := range lines {
+		l = strings.TrimSpace(l)
+		m := yamlLine.FindStringSubmatch(l)
+		if m == nil {
+			out = append(out, fmt.Sprintf("%s: %s", name, strings.TrimPrefix(l, "yaml: ")))
+			continue
+		}
+		msg := m[2]
+		if f := unknownField.FindStringSubmatch(msg); f != nil {
+			msg = fmt.Sprintf("unknown field %q", f[1])
+		} else if c := cannotRead.FindStringSubmatch(msg); c != nil {
+			msg = fmt.Sprintf("cannot read %q as %s", c[2], goTypeWord(c[3]))
+		}
+		out = append(out, fmt.Sprintf("%s:%s: %s", name, m[1], msg))
+	}
+	return errors.New(strings.Join(out, "\n"))
+}
+
+func goTypeWord(t string) string {
+	switch {
+	case strings.Contains(t, "int"):
+		return "a whole number"
+	case strings.Contains(t, "bool"):
+		return "true or false"
+	case strings.Contains(t, "Time"):
+		return "a date and time (2025-06-25T09:00:00Z)"
+	case strings.HasPrefix(t, "[]"):
+		return "a list"
+	case strings.Contains(t, "string"):
+		return "a text"
+	}
+	return "the expected kind of value"
+}
