@@ -25,7 +25,7 @@ var templateFiles embed.FS
 type server struct {
 	cfg    config
 	forms  *forms.Forms
-	db     *store.DB
+	db     store.Store
 	log    *slog.Logger
 	text   catalog
 	pages  map[string]*template.Template
@@ -37,7 +37,7 @@ type server struct {
 	overridesRead time.Time
 }
 
-func newServer(cfg config, f *forms.Forms, db *store.DB, log *slog.Logger) (*server, error) {
+func newServer(cfg config, f *forms.Forms, db store.Store, log *slog.Logger) (*server, error) {
 	text, err := loadCatalog()
 	if err != nil {
 		return nil, err

@@ -1,0 +1,32 @@
+package store
+
+import (
+	"context"
+
+	"feedback/forms"
+)
+
+// Store is what the app needs from storage. SQLite implements it for one
+// machine; every implementation must pass the same test suite, so the app and
+// the export never need to know which one they talk to.
+type Store interface {
+	// SaveResponse stores a response keyed by its submission_id and returns
+	// once it is durable.
+	SaveResponse(ctx context.Context, r *forms.Response) (Saved, error)
+	// ResponseBySubmission finds a stored response (ENOTFOUND if none).
+	ResponseBySubmission(ctx context.Context, submissionID string) (*forms.Response, error)
+	// EachResponse streams stored responses in submission order.
+	EachResponse(ctx context.Context, f Filter, fn func(r *forms.Response) error) error
+	// CountResponses counts responses per workshop slug.
+	CountResponses(ctx context.Context) (map[string]int, error)
+	// SetWorkshopOpen overrides a workshop's schedule (nil: back to schedule).
+	SetWorkshopOpen(ctx context.Context, slug string, open *bool) error
+	// WorkshopOverrides returns the organizer's overrides by slug.
+	WorkshopOverrides(ctx context.Context) (map[string]bool, error)
+	// Ping checks that storage can be read and written.
+	Ping(ctx context.Context) error
+	// Close waits for pending writes and releases the storage.
+	Close() error
+}
+
+var _ Store = (*DB)(nil)
