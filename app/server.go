@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"html/template"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"feedback/forms"
@@ -35,6 +37,8 @@ type server struct {
 	overridesMu   sync.Mutex
 	overrides     map[string]bool
 	overridesRead time.Time
+
+	qr qrCodes // each workshop's QR code, built once
 }
 
 func newServer(cfg config, f *forms.Forms, db store.Store, log *slog.Logger) (*server, error) {
@@ -71,6 +75,7 @@ func (s *server) app() *fiber.App {
 		},
 	}))
 	app.Use(s.securityHeaders)
+	app.Use(compress.New(compress.Config{Next: func(c *fiber.Ctx) bool { return strings.HasSuffix(c.Path(), ".xlsx") }}))
 	s.routes(app)
 	return app
 }
@@ -84,6 +89,8 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/w/:slug", s.handleForm)
 	app.Post("/w/:slug", s.handleFormPost)
 	app.Get("/w/:slug/thanks", s.handleThanks)
+	app.Get("/w/:slug/qr.png", s.handleQRPNG)
+	app.Get("/w/:slug/qr.svg", s.handleQRSVG)
 
 	api := app.Group("/api/v1")
 	api.Get("/workshops", s.handleAPIWorkshops)
