@@ -96,6 +96,8 @@ func (s *server) routes(app *fiber.App) {
 	api.Get("/workshops", s.handleAPIWorkshops)
 	api.Get("/workshops/:slug/form", s.handleAPIForm)
 	api.Post("/workshops/:slug/responses", s.handleAPIResponse)
+
+	s.adminRoutes(app)
 }
 
 func (s *server) securityHeaders(c *fiber.Ctx) error {

@@ -1,0 +1,339 @@
+package main
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// The rapporteur's access. Scripts send "Authorization: Bearer <token>"; a
+// browser logs in once with the token and gets a session cookie. The cookie
+// is signed with a key derived from the token (HMAC), so that the server keeps
+// no session memory: any replica started with the same token accepts it, a
+// restart keeps the rapporteur logged in, and changing the token logs every
+// browser out.
+//
+// Another part of the app protects its admin pages by registering them on
+// s.adminGroup(app) (see there); nothing else is needed.
+
+const (
+	// sessionCookie names the rapporteur's session cookie.
+	sessionCookie = "feedback_admin"
+	// sessionTTL is how long a login lasts: one forum day.
+	sessionTTL = 12 * time.Hour
+	// csrfField is the hidden form field (or X-CSRF-Token header) that every
+	// state-changing admin request made with the cookie must carry.
+	csrfField  = "csrf"
+	csrfHeader = "X-CSRF-Token"
+	// adminLoginPath and adminLogoutPath stay reachable without a session.
+	adminLoginPath  = "/admin/login"
+	adminLogoutPath = "/admin/logout"
+)
+
+// loginFailDelay is the pause after a wrong token; tests shorten it.
+var loginFailDelay = 700 * time.Millisecond
+
+// Locals keys set by requireAdmin for the handlers after it.
+const (
+	localAdminVia     = "admin_via"     // "bearer" or "cookie"
+	localAdminSession = "admin_session" // the session's nonce, for CSRF tokens
+	localCSRFChecked  = "admin_csrf_ok"
+)
+
+// adminKey derives a key for one purpose from the admin token, so the token
+// itself never signs anything and a cookie's signature cannot serve as a CSRF
+// token or the other way round.
+func (s *server) adminKey(purpose string) []byte {
+	m := hmac.New(sha256.New, []byte(s.cfg.AdminToken))
+	m.Write([]byte("feedback/admin/" + purpose))
+	return m.Sum(nil)
+}
+
+func mac(key []byte, parts ...string) []byte {
+	m := hmac.New(sha256.New, key)
+	for _, p := range parts {
+		m.Write([]byte(p))
+		m.Write([]byte{0})
+	}
+	return m.Sum(nil)
+}
+
+var b64 = base64.RawURLEncoding
+
+// tokenMatches compares a presented token with the admin token in constant
+// time; hashing both first hides the token's length too. An empty admin token
+// (a misconfigured server) matches nothing.
+func (s *server) tokenMatches(presented string) bool {
+	if s.cfg.AdminToken == "" || presented == "" {
+		return false
+	}
+	a := sha256.Sum256([]byte(presented))
+	b := sha256.Sum256([]byte(s.cfg.AdminToken))
+	return subtle.ConstantTimeCompare(a[:], b[:]) == 1
+}
+
+// newSession returns a cookie value "v1.<expiry>.<nonce>.<signature>".
+func (s *server) newSession(now time.Time) (string, error) {
+	nonce := make([]byte, 16)
+	if _, err := rand.Read(nonce); err != nil {
+		return "", err
+	}
+	exp := strconv.FormatInt(now.Add(sessionTTL).Unix(), 10)
+	n := b64.EncodeToString(nonce)
+	sig := b64.EncodeToString(mac(s.adminKey("session"), "v1", exp, n))
+	return "v1." + exp + "." + n + "." + sig, nil
+}
+
+// checkSession returns the session's nonce when value is a cookie this
+// server (or a replica with the same token) signed and it has not expired.
+func (s *server) checkSession(value string, now time.Time) (string, bool) {
+	if s.cfg.AdminToken == "" {
+		return "", false
+	}
+	parts := strings.Split(value, ".")
+	if len(parts) != 4 || parts[0] != "v1" {
+		return "", false
+	}
+	sig, err := b64.DecodeString(parts[3])
+	if err != nil || !hmac.Equal(sig, mac(s.adminKey("session"), "v1", parts[1], parts[2])) {
+		return "", false
+	}
+	exp, err := strconv.ParseInt(parts[1], 10, 64)
+	if err != nil || !now.Before(time.Unix(exp, 0)) {
+		return "", false
+	}
+	return parts[2], true
+}
+
+// adminVia says how the request proved it is the rapporteur's: "bearer",
+// "cookie", or "" for neither. It also remembers the session for csrfToken.
+func (s *server) adminVia(c *fiber.Ctx) string {
+	if via, ok := c.Locals(localAdminVia).(string); ok {
+		return via
+	}
+	via := ""
+	if h := c.Get(fiber.HeaderAuthorization); h != "" {
+		scheme, tok, _ := strings.Cut(h, " ")
+		if strings.EqualFold(scheme, "Bearer") && s.tokenMatches(strings.TrimSpace(tok)) {
+			via = "bearer"
+		}
+	} else if nonce, ok := s.checkSession(c.Cookies(sessionCookie), s.now()); ok {
+		via = "cookie"
+		c.Locals(localAdminSession, nonce)
+	}
+	if via != "" {
+		c.Locals(localAdminVia, via)
+	}
+	return via
+}
+
+// csrfToken returns the token that an admin form must send back in its hidden
+// "csrf" field (or the X-CSRF-Token header): an HMAC of the session, so it
+// needs no storage and changes with every login. Render it into every form
+// that POSTs to an admin route:
+//
+//	<input type="hidden" name="csrf" value="{{.Data.CSRF}}">
+//
+// It is empty for a Bearer request, which needs none (a browser never adds
+// that header on its own).
+func (s *server) csrfToken(c *fiber.Ctx) string {
+	s.adminVia(c)
+	nonce, _ := c.Locals(localAdminSession).(string)
+	if nonce == "" {
+		return ""
+	}
+	return b64.EncodeToString(mac(s.adminKey("csrf"), nonce))
+}
+
+// checkCSRF refuses (403) a state-changing request authenticated by the
+// session cookie unless it carries the session's CSRF token. Bearer requests
+// pass: a cross-site page cannot make a browser send that header.
+func (s *server) checkCSRF(c *fiber.Ctx) error {
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+		return nil
+	}
+	if s.adminVia(c) == "bearer" {
+		return nil
+	}
+	want := s.csrfToken(c)
+	got := c.Get(csrfHeader)
+	if got == "" {
+		got = c.FormValue(csrfField)
+	}
+	if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+		return fiber.NewError(fiber.StatusForbidden, "The form has expired or did not come from this site. Reload the page and try again.")
+	}
+	return nil
+}
+
+// isAdminPublic reports whether path is one of the admin pages that must be
+// reachable without a session (logging in and out).
+func isAdminPublic(path string) bool {
+	p := strings.TrimSuffix(strings.ToLower(path), "/")
+	return p == adminLoginPath || p == adminLogoutPath
+}
+
+// requireAdmin lets a request through only with the admin token (Bearer) or
+// a valid session cookie, and checks the CSRF token of every state-changing
+// request made with the cookie. Without either, a browser gets the login page
+// and anything else a JSON 401.
+func (s *server) requireAdmin(c *fiber.Ctx) error {
+	if isAdminPublic(c.Path()) {
+		return c.Next()
+	}
+	if c.Locals(localCSRFChecked) != nil {
+		// Already checked by an earlier registration of the same middleware.
+		return c.Next()
+	}
+	if s.adminVia(c) == "" {
+		return s.unauthorized(c)
+	}
+	if err := s.checkCSRF(c); err != nil {
+		return err
+	}
+	c.Locals(localCSRFChecked, true)
+	return c.Next()
+}
+
+// wantsHTML tells a browser from a script by what it accepts.
+func wantsHTML(c *fiber.Ctx) bool {
+	return strings.Contains(c.Get(fiber.HeaderAccept), "text/html")
+}
+
+func (s *server) unauthorized(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if wantsHTML(c) {
+		next := ""
+		if c.Method() == fiber.MethodGet {
+			next = c.OriginalURL()
+		}
+		return s.renderLogin(c, fiber.StatusUnauthorized, next, "")
+	}
+	c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="feedback admin"`)
+	return c.Status(fiber.StatusUnauthorized).JSON(fiber.Map{"error": "admin token required: send Authorization: Bearer <token>"})
+}
+
+// adminGroup returns the router for /admin: every route registered on it
+// needs the admin token (Bearer) or the rapporteur's session cookie, and
+// every POST, PUT, PATCH or DELETE made with the cookie must carry the CSRF
+// token from s.csrfToken(c) (403 without it). Register admin pages like this:
+//
+//	adm := s.adminGroup(app)
+//	adm.Get("/posters", s.handlePosters)                      // GET /admin/posters
+//	adm.Post("/workshops/:slug/open", s.handleWorkshopOpen)   // POST /admin/workshops/:slug/open
+//
+// It may be called more than once; the checks run once per request.
+func (s *server) adminGroup(app *fiber.App) fiber.Router {
+	return app.Group("/admin", s.requireAdmin)
+}
+
+// loginView is what the login page shows.
+type loginView struct {
+	Next  string
+	Error string
+}
+
+func (s *server) renderLogin(c *fiber.Ctx, status int, next, msg string) error {
+	return s.render(c, status, "login", s.adminPage("Rapporteur login", loginView{Next: safeNext(next), Error: msg}))
+}
+
+// adminPage wraps an admin page's data for the layout. Admin pages are in
+// English and offer no language switch.
+func (s *server) adminPage(title string, data any) *page {
+	return &page{Lang: "en", Dir: "ltr", Title: title, CSS: s.assets.url("style.css"), Data: data, text: s.text}
+}
+
+// safeNext keeps a post-login redirect inside /admin, so the login form
+// cannot be used to send the rapporteur to another site.
+func safeNext(next string) string {
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
+		return "/admin"
+	}
+	p := path.Clean(u.Path)
+	if p != "/admin" && !strings.HasPrefix(p, "/admin/") || isAdminPublic(p) {
+		return "/admin"
+	}
+	u.Path, u.RawPath = p, ""
+	return u.RequestURI()
+}
+
+// sameOrigin refuses a POST that a browser says came from another site, so a
+// foreign page cannot log the rapporteur in or out.
+func sameOrigin(c *fiber.Ctx) bool {
+	if site := c.Get("Sec-Fetch-Site"); site == "cross-site" || site == "same-site" {
+		return false
+	}
+	origin := c.Get(fiber.HeaderOrigin)
+	if origin == "" || origin == "null" {
+		return origin == ""
+	}
+	u, err := url.Parse(origin)
+	return err == nil && strings.EqualFold(u.Host, c.Hostname())
+}
+
+func (s *server) handleLoginPage(c *fiber.Ctx) error {
+	if s.adminVia(c) != "" {
+		return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
+	}
+	return s.renderLogin(c, fiber.StatusOK, c.Query("next"), "")
+}
+
+func (s *server) handleLogin(c *fiber.Ctx) error {
+	if !sameOrigin(c) {
+		return fiber.NewError(fiber.StatusForbidden, "Log in from this site's own login page.")
+	}
+	next := c.FormValue("next")
+	if !s.tokenMatches(strings.TrimSpace(c.FormValue("token"))) {
+		// A pause on every wrong token makes guessing a weak one slow and
+		// costs a rapporteur who mistypes nothing she would notice.
+		time.Sleep(loginFailDelay)
+		return s.renderLogin(c, fiber.StatusUnauthorized, next, "That token is not right. It was printed when the service started, or set with -admin-token.")
+	}
+	value, err := s.newSession(s.now())
+	if err != nil {
+		return err
+	}
+	c.Cookie(&fiber.Cookie{
+		Name: sessionCookie, Value: value, Path: "/admin",
+		MaxAge: int(sessionTTL / time.Second), Expires: s.now().Add(sessionTTL),
+		HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Secure: c.Protocol() == "https",
+	})
+	return c.Redirect(safeNext(next), fiber.StatusSeeOther)
+}
+
+// handleLogout forgets the session in this browser. The cookie is signed,
+// not stored, so a copy taken before logout stays valid until it expires;
+// changing the admin token ends every session at once.
+func (s *server) handleLogout(c *fiber.Ctx) error {
+	if !sameOrigin(c) {
+		return fiber.NewError(fiber.StatusForbidden, "Log out from this site's own pages.")
+	}
+	c.Cookie(&fiber.Cookie{
+		Name: sessionCookie, Value: "", Path: "/admin", MaxAge: -1, Expires: time.Unix(0, 0),
+		HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Secure: c.Protocol() == "https",
+	})
+	return c.Redirect(adminLoginPath, fiber.StatusSeeOther)
+}
+
+// adminRoutes registers the rapporteur's pages. Login and logout come first
+// so that they answer before the /admin checks of adminGroup.
+func (s *server) adminRoutes(app *fiber.App) {
+	app.Get(adminLoginPath, s.handleLoginPage)
+	app.Post(adminLoginPath, s.handleLogin)
+	app.Post(adminLogoutPath, s.handleLogout)
+
+	adm := s.adminGroup(app)
+	s.adminPages(adm)
+}
