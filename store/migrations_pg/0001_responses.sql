@@ -1,0 +1,28 @@
+-- PostgreSQL twin of migrations/0001_responses.sql: the same tables and the
+-- same rules, in PostgreSQL's types. submission_id is unique, so a retried or
+-- resent form finds the row it already wrote, whichever replica it reaches.
+-- Times are UTC timestamps cut to the millisecond, as SQLite keeps them.
+CREATE TABLE responses (
+    id            bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    public_id     text        NOT NULL UNIQUE,
+    submission_id text        NOT NULL UNIQUE,
+    workshop      text        NOT NULL,
+    lang          text        NOT NULL,
+    submitted_at  timestamptz NOT NULL,
+    updated_at    timestamptz NOT NULL
+);
+CREATE INDEX responses_workshop ON responses (workshop, id);
+
+-- One row per answer, and one per chosen option of a multiple choice.
+-- position keeps the order the answers were given in (SQLite uses its rowid).
+CREATE TABLE answers (
+    response_id bigint  NOT NULL REFERENCES responses (id) ON DELETE CASCADE,
+    position    integer NOT NULL,
+    question    text    NOT NULL,
+    number      integer,
+    option      text,
+    text        text,
+    PRIMARY KEY (response_id, position),
+    CHECK (num_nonnulls(number, option, text) = 1)
+);
+CREATE INDEX answers_question ON answers (question, option, number);

@@ -1,0 +1,323 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"feedback/forms"
+)
+
+// pgInsertResponse stores a new response and its answers in one statement,
+// so the usual case (a submission_id never seen) costs one round trip and one
+// commit. A submission_id already stored, by this replica or another, inserts
+// nothing: ON CONFLICT waits for a concurrent insert of the same id to commit
+// or roll back, so two replicas can never both store it.
+const pgInsertResponse = `
+WITH r AS (
+    INSERT INTO responses (public_id, submission_id, workshop, lang, submitted_at, updated_at)
+    VALUES ($1, $2, $3, $4,
+            coalesce($5::timestamptz, date_trunc('milliseconds', now())),
+            date_trunc('milliseconds', now()))
+    ON CONFLICT (submission_id) DO NOTHING
+    RETURNING id
+), a AS (
+    INSERT INTO answers (response_id, position, question, number, option, text)
+    SELECT r.id, x.position, x.question, x.number, x.option, x.text
+    FROM r, unnest($6::text[], $7::int[], $8::text[], $9::text[]) WITH ORDINALITY
+            AS x (question, number, option, text, position)
+)
+SELECT count(*) FROM r`
+
+// pgInsertAnswers writes the answers of an existing response, as above.
+const pgInsertAnswers = `
+INSERT INTO answers (response_id, position, question, number, option, text)
+SELECT $1, x.position, x.question, x.number, x.option, x.text
+FROM unnest($2::text[], $3::int[], $4::text[], $5::text[]) WITH ORDINALITY AS x (question, number, option, text, position)`
+
+// answerColumns are a response's answers as the four parallel arrays the
+// statements above unnest: one row per answer and per chosen option, in the
+// same order as the SQLite store writes them.
+type answerColumns struct {
+	question []string
+	number   []*int32
+	option   []*string
+	text     []*string
+}
+
+func columnsOf(answers forms.Answers) answerColumns {
+	var c answerColumns
+	add := func(q string, number *int32, option, text *string) {
+		c.question = append(c.question, q)
+		c.number = append(c.number, number)
+		c.option = append(c.option, option)
+		c.text = append(c.text, text)
+	}
+	for _, q := range sortedKeys(answers) {
+		a := answers[q]
+		switch {
+		case len(a.Choices) > 0:
+			for i := range a.Choices {
+				add(q, nil, &a.Choices[i], nil)
+			}
+		case a.Text != "":
+			add(q, nil, nil, &a.Text)
+		default:
+			n := int32(a.Number)
+			add(q, &n, nil, nil)
+		}
+	}
+	return c
+}
+
+// errGone is returned by savePGExisting when the row that made the insert
+// conflict is no longer there; SaveResponse then tries again from the start.
+var errGone = errors.New("stored response vanished")
+
+// SaveResponse stores r, keyed by its SubmissionID, with the same rules as the
+// SQLite store: the first call stores it, a retry with the same answers
+// changes nothing, and other answers replace the stored ones. It returns once
+// the transaction is committed (synchronous_commit is on). Replicas may call
+// it with the same submission_id at the same moment: the unique constraint
+// and row locks make one of them store it and the others see it stored.
+func (p *Postgres) SaveResponse(ctx context.Context, r *forms.Response) (Saved, error) {
+	if err := p.checkOpen(); err != nil {
+		return Saved{}, err
+	}
+	cols := columnsOf(r.Answers)
+	var at *time.Time
+	if !r.SubmittedAt.IsZero() {
+		t := r.SubmittedAt.UTC().Truncate(time.Millisecond)
+		at = &t
+	}
+	for attempt := 0; ; attempt++ {
+		pub, err := uuid.NewV7() // time-ordered: appends to the index instead of splitting pages all over it
+		if err != nil {
+			return Saved{}, fmt.Errorf("store: save response: new public id: %w", err)
+		}
+		var inserted int
+		err = p.pool.QueryRow(ctx, pgInsertResponse, pub.String(), r.SubmissionID, r.Workshop, r.Lang, at,
+			cols.question, cols.number, cols.option, cols.text).Scan(&inserted)
+		if err != nil {
+			return Saved{}, translatePG(fmt.Errorf("store: save response: %w", err))
+		}
+		if inserted == 1 {
+			return Saved{ID: pub.String(), Created: true}, nil
+		}
+		saved, err := p.saveExisting(ctx, r, cols)
+		if errors.Is(err, errGone) && attempt < 2 {
+			continue
+		}
+		if err != nil {
+			return Saved{}, translatePG(fmt.Errorf("store: save response: %w", err))
+		}
+		return saved, nil
+	}
+}
+
+// saveExisting handles a submission_id that is already stored: it locks the
+// row, so that concurrent changes of the same response take turns, and
+// replaces the answers if they differ.
+func (p *Postgres) saveExisting(ctx context.Context, r *forms.Response, cols answerColumns) (Saved, error) {
+	tx, err := p.pool.Begin(ctx)
+	if err != nil {
+		return Saved{}, fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback(ctx)
+	var (
+		rowID              int64
+		publicID, workshop string
+	)
+	err = tx.QueryRow(ctx, `SELECT id, public_id, workshop FROM responses WHERE submission_id = $1 FOR UPDATE`, r.SubmissionID).
+		Scan(&rowID, &publicID, &workshop)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Saved{}, errGone
+	}
+	if err != nil {
+		return Saved{}, fmt.Errorf("find submission: %w", err)
+	}
+	if workshop != r.Workshop {
+		return Saved{}, &forms.Error{Code: forms.ECONFLICT, Message: "submission_id already used for another workshop",
+			Fields: map[string]string{"submission_id": forms.Message(r.Lang, forms.MsgSubmissionTaken)}}
+	}
+	old, err := pgAnswersOf(ctx, tx, rowID)
+	if err != nil {
+		return Saved{}, err
+	}
+	if old.Equal(r.Answers) {
+		return Saved{ID: publicID}, nil
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM answers WHERE response_id = $1`, rowID); err != nil {
+		return Saved{}, fmt.Errorf("replace answers: %w", err)
+	}
+	if len(cols.question) > 0 {
+		if _, err := tx.Exec(ctx, pgInsertAnswers, rowID, cols.question, cols.number, cols.option, cols.text); err != nil {
+			return Saved{}, fmt.Errorf("insert answers: %w", err)
+		}
+	}
+	if _, err := tx.Exec(ctx, `UPDATE responses SET lang = $1, updated_at = date_trunc('milliseconds', now()) WHERE id = $2`, r.Lang, rowID); err != nil {
+		return Saved{}, fmt.Errorf("update response: %w", err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return Saved{}, fmt.Errorf("commit: %w", err)
+	}
+	return Saved{ID: publicID, Changed: true}, nil
+}
+
+func pgAnswersOf(ctx context.Context, q interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}, rowID int64) (forms.Answers, error) {
+	rows, err := q.Query(ctx, `SELECT question, number, option, text FROM answers WHERE response_id = $1 ORDER BY position`, rowID)
+	if err != nil {
+		return nil, fmt.Errorf("read answers: %w", err)
+	}
+	defer rows.Close()
+	out := forms.Answers{}
+	for rows.Next() {
+		var (
+			question     string
+			number       *int32
+			option, text *string
+		)
+		if err := rows.Scan(&question, &number, &option, &text); err != nil {
+			return nil, fmt.Errorf("read answers: %w", err)
+		}
+		addPGAnswer(out, question, number, option, text)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read answers: %w", err)
+	}
+	return out, nil
+}
+
+// addPGAnswer puts one answers row into out, as addAnswer does for SQLite.
+func addPGAnswer(out forms.Answers, question string, number *int32, option, text *string) {
+	a := out[question]
+	switch {
+	case option != nil:
+		a.Choices = append(a.Choices, *option)
+	case text != nil:
+		a.Text = *text
+	case number != nil:
+		a.Number = int(*number)
+	}
+	out[question] = a
+}
+
+// ResponseBySubmission returns the stored response with that submission_id, to
+// fill the form in again for a participant who comes back to change it.
+func (p *Postgres) ResponseBySubmission(ctx context.Context, submissionID string) (*forms.Response, error) {
+	if err := p.checkOpen(); err != nil {
+		return nil, err
+	}
+	var (
+		rowID int64
+		r     forms.Response
+	)
+	err := p.pool.QueryRow(ctx,
+		`SELECT id, public_id, submission_id, workshop, lang, submitted_at FROM responses WHERE submission_id = $1`, submissionID).
+		Scan(&rowID, &r.ID, &r.SubmissionID, &r.Workshop, &r.Lang, &r.SubmittedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, &forms.Error{Code: forms.ENOTFOUND, Message: "no such response"}
+	}
+	if err != nil {
+		return nil, translatePG(fmt.Errorf("store: find response: %w", err))
+	}
+	r.SubmittedAt = r.SubmittedAt.UTC()
+	if r.Answers, err = pgAnswersOf(ctx, p.pool, rowID); err != nil {
+		return nil, translatePG(fmt.Errorf("store: find response: %w", err))
+	}
+	return &r, nil
+}
+
+// EachResponse calls fn for every stored response in the order they were
+// first submitted, reading them as a stream (pgx reads rows off the socket as
+// fn asks for them): memory does not grow with the number of responses. One
+// statement sees one snapshot, so an export never counts a response half
+// written. fn must not keep r after it returns.
+func (p *Postgres) EachResponse(ctx context.Context, f Filter, fn func(r *forms.Response) error) error {
+	if err := p.checkOpen(); err != nil {
+		return err
+	}
+	query := `SELECT r.id, r.public_id, r.submission_id, r.workshop, r.lang, r.submitted_at,
+	                 a.question, a.number, a.option, a.text
+	          FROM responses r LEFT JOIN answers a ON a.response_id = r.id`
+	var args []any
+	if f.Workshop != "" {
+		query += ` WHERE r.workshop = $1`
+		args = append(args, f.Workshop)
+	}
+	query += ` ORDER BY r.id, a.position`
+	rows, err := p.pool.Query(ctx, query, args...)
+	if err != nil {
+		return translatePG(fmt.Errorf("store: read responses: %w", err))
+	}
+	defer rows.Close()
+	var (
+		cur   *forms.Response
+		curID int64 = -1
+	)
+	for rows.Next() {
+		var (
+			rowID        int64
+			r            forms.Response
+			question     *string
+			number       *int32
+			option, text *string
+		)
+		if err := rows.Scan(&rowID, &r.ID, &r.SubmissionID, &r.Workshop, &r.Lang, &r.SubmittedAt, &question, &number, &option, &text); err != nil {
+			return translatePG(fmt.Errorf("store: read responses: %w", err))
+		}
+		if rowID != curID {
+			if cur != nil {
+				if err := fn(cur); err != nil {
+					return err
+				}
+			}
+			r.SubmittedAt = r.SubmittedAt.UTC()
+			r.Answers = forms.Answers{}
+			cur, curID = &r, rowID
+		}
+		if question != nil {
+			addPGAnswer(cur.Answers, *question, number, option, text)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return translatePG(fmt.Errorf("store: read responses: %w", err))
+	}
+	if cur != nil {
+		return fn(cur)
+	}
+	return nil
+}
+
+// CountResponses returns the number of responses per workshop slug.
+func (p *Postgres) CountResponses(ctx context.Context) (map[string]int, error) {
+	if err := p.checkOpen(); err != nil {
+		return nil, err
+	}
+	rows, err := p.pool.Query(ctx, `SELECT workshop, count(*) FROM responses GROUP BY workshop`)
+	if err != nil {
+		return nil, translatePG(fmt.Errorf("store: count responses: %w", err))
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var (
+			slug string
+			n    int
+		)
+		if err := rows.Scan(&slug, &n); err != nil {
+			return nil, translatePG(fmt.Errorf("store: count responses: %w", err))
+		}
+		out[slug] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, translatePG(fmt.Errorf("store: count responses: %w", err))
+	}
+	return out, nil
+}

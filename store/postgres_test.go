@@ -1,0 +1,154 @@
+package store_test
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"feedback/forms"
+	"feedback/store"
+	"feedback/store/storetest"
+)
+
+func postgresBackend() storetest.Backend {
+	return storetest.Backend{
+		New: func(t *testing.T) string { return storetest.PostgresURL(t) },
+		Open: func(t *testing.T, place string) (store.Store, error) {
+			return store.OpenPostgres(context.Background(), place)
+		},
+		Count: func(t *testing.T, place, query string) int { return storetest.PostgresCount(t, place, query) },
+	}
+}
+
+// TestPostgresSuite runs the shared store suite against PostgreSQL.
+func TestPostgresSuite(t *testing.T) {
+	storetest.Run(t, postgresBackend())
+}
+
+func mustOpenPostgres(t *testing.T, dbURL string) *store.Postgres {
+	t.Helper()
+	db, err := store.OpenPostgres(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func withParam(t *testing.T, dbURL, key, value string) string {
+	t.Helper()
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set(key, value)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// TestPostgresSynchronousCommit checks that an acknowledged response is
+// committed durably even on a server (here: a role) whose default is
+// synchronous_commit=off, and that a URL asking for off is refused.
+func TestPostgresSynchronousCommit(t *testing.T) {
+	ctx := context.Background()
+	dbURL := storetest.PostgresURL(t)
+	u, _ := url.Parse(dbURL)
+	schema := u.Query().Get("search_path")
+	role, password := "feedback_"+strings.ReplaceAll(uuid.NewString()[:8], "-", ""), uuid.NewString()
+	admin, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	for _, stmt := range []string{
+		"CREATE ROLE " + role + " LOGIN PASSWORD '" + password + "'",
+		"ALTER ROLE " + role + " SET synchronous_commit = off",
+		"GRANT ALL ON SCHEMA " + schema + " TO " + role,
+	} {
+		if _, err := admin.Exec(ctx, stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	t.Cleanup(func() {
+		ctx := context.Background()
+		admin, err := pgx.Connect(ctx, dbURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer admin.Close(ctx)
+		for _, stmt := range []string{"DROP OWNED BY " + role + " CASCADE", "DROP ROLE " + role} {
+			if _, err := admin.Exec(ctx, stmt); err != nil {
+				t.Errorf("%s: %v", stmt, err)
+			}
+		}
+	})
+	u.User = url.UserPassword(role, password)
+	asRole := u.String()
+
+	t.Run("OKForcedOn", func(t *testing.T) {
+		db := mustOpenPostgres(t, asRole)
+		// Ping refuses a connection that would acknowledge before the flush.
+		if err := db.Ping(ctx); err != nil {
+			t.Fatalf("ping: %v", err)
+		}
+		if _, err := db.SaveResponse(ctx, &forms.Response{SubmissionID: uuid.NewString(), Workshop: "data-governance", Lang: "en",
+			Answers: forms.Answers{"satisfaction": {Number: 4}}}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("ErrAskedOff", func(t *testing.T) {
+		db, err := store.OpenPostgres(ctx, withParam(t, dbURL, "synchronous_commit", "off"))
+		if err == nil {
+			db.Close()
+			t.Fatal("a store that may lose acknowledged responses was opened")
+		}
+	})
+}
+
+func TestPostgresUnavailable(t *testing.T) {
+	ctx := context.Background()
+	t.Run("ErrConnectionRefused", func(t *testing.T) {
+		// Nothing listens on port 1 of the loopback.
+		_, err := store.OpenPostgres(ctx, "postgres://nobody@127.0.0.1:1/feedback?connect_timeout=2")
+		if forms.ErrorCode(err) != forms.EUNAVAILABLE {
+			t.Fatalf("err = %v, want unavailable", err)
+		}
+	})
+	t.Run("ErrBadURLHidesPassword", func(t *testing.T) {
+		_, err := store.OpenPostgres(ctx, "postgres://nobody:s3cret@127.0.0.1:5432/x?pool_max_conns=many")
+		if err == nil || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("err = %v", err)
+		}
+	})
+	t.Run("ErrAdminShutdown", func(t *testing.T) {
+		// The server ends the store's connections, as on a restart or a
+		// failover: a save fails as unavailable (never as an internal
+		// error), and the next one gets a new connection.
+		app := "feedback_test_" + strings.ReplaceAll(uuid.NewString()[:8], "-", "")
+		dbURL := storetest.PostgresURL(t)
+		db := mustOpenPostgres(t, withParam(t, withParam(t, dbURL, "application_name", app), "pool_max_conns", "1"))
+		save := func() error {
+			_, err := db.SaveResponse(ctx, &forms.Response{SubmissionID: uuid.NewString(), Workshop: "data-governance", Lang: "en",
+				Answers: forms.Answers{"satisfaction": {Number: 4}}})
+			return err
+		}
+		if err := save(); err != nil {
+			t.Fatal(err)
+		}
+		if n := storetest.PostgresCount(t, dbURL,
+			`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = '`+app+`' AND pid <> pg_backend_pid()`); n != 1 {
+			t.Fatalf("terminated %d connections, want 1", n)
+		}
+		if err := save(); err != nil && forms.ErrorCode(err) != forms.EUNAVAILABLE {
+			t.Errorf("after shutdown: err = %v, want unavailable", err)
+		}
+		if err := save(); err != nil {
+			t.Errorf("after reconnecting: %v", err)
+		}
+	})
+}
