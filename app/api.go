@@ -116,6 +116,7 @@ func (s *server) handleAPIResponse(c *fiber.Ctx) error {
 			return invalid(lang, map[string]string{"lang": forms.Message(lang, forms.MsgLanguage)})
 		}
 		lang = body.Lang
+		c.Locals("lang", lang) // so that an error page further on speaks it too
 	}
 	open, err := s.openNow(c.UserContext(), w)
 	if err != nil {

@@ -29,6 +29,8 @@ type config struct {
 	Forms      string
 	AdminToken string
 	PublicURL  string
+	// MaxInFlight bounds the requests handled at once (0: defaultMaxInFlight).
+	MaxInFlight int
 }
 
 // parseConfig reads flags, each with an environment variable as its default.
@@ -47,6 +49,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&c.Forms, "forms", env("FEEDBACK_FORMS", ""), "forms file (YAML); empty means the embedded default (FEEDBACK_FORMS)")
 	fs.StringVar(&c.AdminToken, "admin-token", env("FEEDBACK_ADMIN_TOKEN", ""), "rapporteur's token; empty means a random one printed at start (FEEDBACK_ADMIN_TOKEN)")
 	fs.StringVar(&c.PublicURL, "public-url", env("FEEDBACK_PUBLIC_URL", "http://localhost:8080"), "public base URL that QR codes point at (FEEDBACK_PUBLIC_URL)")
+	fs.IntVar(&c.MaxInFlight, "max-in-flight", envInt(getenv, "FEEDBACK_MAX_IN_FLIGHT"), "requests handled at once before answering 503 + Retry-After; 0 means 256 (FEEDBACK_MAX_IN_FLIGHT)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}

@@ -181,6 +181,9 @@ func (s *server) handleFormPost(c *fiber.Ctx) error {
 		case forms.EUNAVAILABLE:
 			s.log.Error("response not saved", "workshop", w.Slug, "err", err)
 			return again(fiber.StatusServiceUnavailable, nil, forms.Message(lang, forms.MsgUnavailable))
+		case forms.ELIMIT:
+			setRetryAfter(c, err)
+			return again(fiber.StatusTooManyRequests, nil, forms.Message(lang, forms.MsgTooManyChanges))
 		}
 		return err
 	}

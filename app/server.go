@@ -75,6 +75,7 @@ func (s *server) app() *fiber.App {
 		},
 	}))
 	app.Use(s.securityHeaders)
+	app.Use(s.limitInFlight(newInFlight(s.cfg.MaxInFlight, inFlightWait)))
 	app.Use(compress.New(compress.Config{Next: func(c *fiber.Ctx) bool { return strings.HasSuffix(c.Path(), ".xlsx") }}))
 	s.routes(app)
 	return app
@@ -135,6 +136,8 @@ func statusOf(err error) int {
 		return fiber.StatusConflict
 	case forms.EUNAVAILABLE:
 		return fiber.StatusServiceUnavailable
+	case forms.ELIMIT:
+		return fiber.StatusTooManyRequests
 	}
 	return fiber.StatusInternalServerError
 }
@@ -148,7 +151,9 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 	if status >= 500 {
 		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "status", status, "err", err)
 	}
-	if status == fiber.StatusServiceUnavailable {
+	setRetryAfter(c, err)
+	if (status == fiber.StatusServiceUnavailable || status == fiber.StatusTooManyRequests) &&
+		len(c.Response().Header.Peek(fiber.HeaderRetryAfter)) == 0 {
 		c.Set(fiber.HeaderRetryAfter, "5")
 	}
 	var fe *forms.Error
@@ -160,6 +165,8 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		msg = forms.Message(lang, forms.MsgNotFound)
 	case status == fiber.StatusRequestEntityTooLarge:
 		msg = s.text.T(lang, "too_large")
+	case status == fiber.StatusMethodNotAllowed:
+		msg = s.text.T(lang, "method_not_allowed")
 	case status == fiber.StatusServiceUnavailable:
 		msg = forms.Message(lang, forms.MsgUnavailable)
 	case status < 500:
@@ -185,6 +192,8 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		bodyKey = "unavailable_body"
 	case fiber.StatusRequestEntityTooLarge:
 		bodyKey = "too_large"
+	case fiber.StatusMethodNotAllowed:
+		bodyKey = "method_not_allowed"
 	}
 	return s.render(c, status, "message", s.page(c, lang, s.text.T(lang, title), map[string]any{
 		"Heading": s.text.T(lang, title),

@@ -13,6 +13,7 @@ const (
 	ECLOSED      = "closed"      // the workshop does not take responses now
 	ECONFLICT    = "conflict"    // the input clashes with what is stored
 	EUNAVAILABLE = "unavailable" // storage cannot take writes now; retry later
+	ELIMIT       = "limit"       // one submission did too much too fast; retry later
 	EINTERNAL    = "internal"    // anything else; never shown in detail
 )
 

@@ -27,6 +27,7 @@ const (
 	MsgNotFound        = "not_found"
 	MsgUnavailable     = "unavailable"
 	MsgBody            = "body"
+	MsgTooManyChanges  = "too_many_changes"
 )
 
 // messages holds every message in every language of Languages; a test checks
@@ -214,6 +215,15 @@ var messages = map[string]Text{
 		"zh": "无法读取请求。请发送包含 submission_id、lang 和 answers 的 JSON 对象。",
 		"ar": "تعذّرت قراءة الطلب. أرسل كائن JSON يحتوي على submission_id وlang وanswers.",
 		"uz": "Soʻrovni oʻqib boʻlmadi. submission_id, lang va answers maydonlari bilan JSON obyekt yuboring.",
+	},
+	MsgTooManyChanges: {
+		"en": "These answers were changed many times in a short while, so this change was not saved. Please wait a few minutes and send it again.",
+		"fr": "Ces réponses ont été modifiées de nombreuses fois en peu de temps ; cette modification n’a donc pas été enregistrée. Veuillez patienter quelques minutes puis l’envoyer à nouveau.",
+		"es": "Estas respuestas se han modificado muchas veces en poco tiempo, por lo que este cambio no se ha guardado. Espere unos minutos y vuelva a enviarlo.",
+		"ru": "Эти ответы слишком часто изменялись за короткое время, поэтому изменение не сохранено. Пожалуйста, подождите несколько минут и отправьте снова.",
+		"zh": "这些回答在短时间内被修改了多次，因此本次修改未保存。请等几分钟后再提交。",
+		"ar": "عُدّلت هذه الإجابات مرات كثيرة في وقت قصير، لذلك لم يُحفظ هذا التعديل. يرجى الانتظار بضع دقائق ثم الإرسال مرة أخرى.",
+		"uz": "Bu javoblar qisqa vaqt ichida koʻp marta oʻzgartirildi, shu sababli bu oʻzgarish saqlanmadi. Iltimos, bir necha daqiqa kutib, qayta yuboring.",
 	},
 }
 

@@ -186,6 +186,9 @@ func saveOne(ctx context.Context, tx *sql.Tx, r *forms.Response, now time.Time) 
 	if old.Equal(r.Answers) {
 		return Saved{ID: publicID}, nil
 	}
+	if err := checkChange(ctx, tx, rowID, r.Lang, now); err != nil {
+		return Saved{}, err
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM answers WHERE response_id = ?`, rowID); err != nil {
 		return Saved{}, fmt.Errorf("replace answers: %w", err)
 	}

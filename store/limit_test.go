@@ -1,0 +1,198 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"feedback/forms"
+)
+
+// clock is a settable time for the writer; atomic so that the test may move
+// it while the writer goroutine reads it.
+type clock struct{ ms atomic.Int64 }
+
+func newClock(t time.Time) *clock {
+	c := &clock{}
+	c.ms.Store(t.UnixMilli())
+	return c
+}
+func (c *clock) now() time.Time          { return time.UnixMilli(c.ms.Load()).UTC() }
+func (c *clock) advance(d time.Duration) { c.ms.Add(d.Milliseconds()) }
+
+// openAt opens the store on path with its time taken from c.
+func openAt(tb testing.TB, path string, c *clock) *DB {
+	tb.Helper()
+	db, err := Open(context.Background(), path, Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	// Set before any save: the job's channel send orders it before the
+	// writer's first read.
+	db.now = c.now
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+func changeTo(sid string, n int) *forms.Response {
+	return &forms.Response{SubmissionID: sid, Workshop: "data-governance", Lang: "fr",
+		Answers: forms.Answers{"satisfaction": {Number: 1 + n%5}, "takeaway": {Text: "version " + uuid.NewString()}}}
+}
+
+func TestChangeLimits(t *testing.T) {
+	ctx := context.Background()
+	c := newClock(time.Date(2025, 6, 25, 9, 0, 0, 0, time.UTC))
+	db := openAt(t, filepath.Join(t.TempDir(), "feedback.db"), c)
+	sid := uuid.NewString()
+	if _, err := db.SaveResponse(ctx, changeTo(sid, 0)); err != nil {
+		t.Fatal(err)
+	}
+	perMinute, perHour := ChangeLimits[0], ChangeLimits[1]
+	var (
+		attempts int
+		accepted []time.Time // when each accepted change was made
+		last     *forms.Response
+	)
+	change := func() error {
+		attempts++
+		r := changeTo(sid, attempts)
+		saved, err := db.SaveResponse(ctx, r)
+		if err == nil {
+			if !saved.Changed {
+				t.Fatalf("change %d: saved = %+v", attempts, saved)
+			}
+			accepted, last = append(accepted, c.now()), r
+		}
+		return err
+	}
+	t.Run("OKUpToPerMinute", func(t *testing.T) {
+		for i := 0; i < perMinute.Max; i++ {
+			if err := change(); err != nil {
+				t.Fatalf("change %d: %v", i+1, err)
+			}
+			c.advance(time.Second)
+		}
+	})
+	t.Run("ErrPerMinute", func(t *testing.T) {
+		err := change()
+		assertLimited(t, err, accepted[0].Add(perMinute.Window).Sub(c.now()), "fr")
+		// Nothing of the refused change was stored.
+		got, err := db.ResponseBySubmission(ctx, sid)
+		if err != nil || !got.Answers.Equal(last.Answers) {
+			t.Fatalf("stored after refusal = %+v, %v; want %+v", got, err, last.Answers)
+		}
+	})
+	t.Run("OKRetryIsNotAChange", func(t *testing.T) {
+		saved, err := db.SaveResponse(ctx, last)
+		if err != nil || saved.Changed || saved.Created {
+			t.Fatalf("retry: %+v, %v", saved, err)
+		}
+	})
+	t.Run("ErrPerHour", func(t *testing.T) {
+		// Changes spaced so that no minute holds more than the per-minute
+		// limit: only the hourly one stops them.
+		c.advance(perMinute.Window)
+		for len(accepted) < perHour.Max {
+			if err := change(); err != nil {
+				t.Fatalf("change %d: %v", attempts, err)
+			}
+			c.advance(perMinute.Window/time.Duration(perMinute.Max) + time.Second)
+		}
+		err := change()
+		assertLimited(t, err, accepted[0].Add(perHour.Window).Sub(c.now()), "fr")
+		var le *LimitError
+		errors.As(err, &le)
+		c.advance(le.RetryAfter)
+		if err := change(); err != nil {
+			t.Fatalf("after Retry-After: %v", err)
+		}
+	})
+	t.Run("OKHistoryStaysSmall", func(t *testing.T) {
+		c.advance(2 * perHour.Window)
+		if err := change(); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM response_changes`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 1 {
+			t.Errorf("%d change rows kept, want 1", n)
+		}
+	})
+}
+
+// TestChangeLimitsSharedByReplicas changes one response through two stores on
+// the same file, as two replicas would: the limit counts both.
+func TestChangeLimitsSharedByReplicas(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "feedback.db")
+	c := newClock(time.Date(2025, 6, 25, 9, 0, 0, 0, time.UTC))
+	a, b := openAt(t, path, c), openAt(t, path, c)
+	sid := uuid.NewString()
+	if _, err := a.SaveResponse(ctx, changeTo(sid, 0)); err != nil {
+		t.Fatal(err)
+	}
+	max := ChangeLimits[0].Max
+	for i := 1; i <= max; i++ {
+		db := a
+		if i%2 == 0 {
+			db = b
+		}
+		if _, err := db.SaveResponse(ctx, changeTo(sid, i)); err != nil {
+			t.Fatalf("change %d: %v", i, err)
+		}
+	}
+	_, err := a.SaveResponse(ctx, changeTo(sid, max+1))
+	assertLimited(t, err, ChangeLimits[0].Window, "fr")
+	_, err = b.SaveResponse(ctx, changeTo(sid, max+2))
+	assertLimited(t, err, ChangeLimits[0].Window, "fr")
+}
+
+func assertLimited(t *testing.T, err error, wantWait time.Duration, lang string) {
+	t.Helper()
+	if forms.ErrorCode(err) != forms.ELIMIT {
+		t.Fatalf("err = %v, want ELIMIT", err)
+	}
+	var fe *forms.Error
+	if !errors.As(err, &fe) || fe.Message != forms.Message(lang, forms.MsgTooManyChanges) {
+		t.Errorf("message = %q", fe.Message)
+	}
+	var le *LimitError
+	if !errors.As(err, &le) || le.RetryAfter != wantWait {
+		t.Errorf("retry after = %v, want %v", le, wantWait)
+	}
+}
+
+func TestChangeWait(t *testing.T) {
+	now := time.Date(2025, 6, 25, 12, 0, 0, 0, time.UTC)
+	ago := func(ds ...time.Duration) []time.Time {
+		var out []time.Time
+		for _, d := range ds {
+			out = append(out, now.Add(-d))
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		past []time.Time
+		want time.Duration
+	}{
+		{"OKNone", nil, 0},
+		{"OKUnderBoth", ago(time.Second, 2*time.Second, 3*time.Second, 4*time.Second), 0},
+		{"ErrMinuteFull", ago(time.Second, 2*time.Second, 3*time.Second, 4*time.Second, 10*time.Second), 50 * time.Second},
+		{"OKMinuteFreedUp", ago(time.Second, 2*time.Second, 3*time.Second, 4*time.Second, 61*time.Second), 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := changeWait(tt.past, now); got != tt.want {
+				t.Errorf("changeWait = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
