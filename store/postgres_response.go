@@ -131,9 +131,12 @@ func (p *Postgres) saveExisting(ctx context.Context, r *forms.Response, cols ans
 	var (
 		rowID              int64
 		publicID, workshop string
+		now                time.Time
 	)
-	err = tx.QueryRow(ctx, `SELECT id, public_id, workshop FROM responses WHERE submission_id = $1 FOR UPDATE`, r.SubmissionID).
-		Scan(&rowID, &publicID, &workshop)
+	// The database's clock, read once the row is locked, times the change:
+	// replicas' clocks may disagree, the server's is one.
+	err = tx.QueryRow(ctx, `SELECT id, public_id, workshop, clock_timestamp() FROM responses WHERE submission_id = $1 FOR UPDATE`, r.SubmissionID).
+		Scan(&rowID, &publicID, &workshop, &now)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Saved{}, errGone
 	}
@@ -151,6 +154,9 @@ func (p *Postgres) saveExisting(ctx context.Context, r *forms.Response, cols ans
 	if old.Equal(r.Answers) {
 		return Saved{ID: publicID}, nil
 	}
+	if err := pgCheckChange(ctx, tx, rowID, r.Lang, now); err != nil {
+		return Saved{}, err
+	}
 	if _, err := tx.Exec(ctx, `DELETE FROM answers WHERE response_id = $1`, rowID); err != nil {
 		return Saved{}, fmt.Errorf("replace answers: %w", err)
 	}
@@ -166,6 +172,34 @@ func (p *Postgres) saveExisting(ctx context.Context, r *forms.Response, cols ans
 		return Saved{}, fmt.Errorf("commit: %w", err)
 	}
 	return Saved{ID: publicID, Changed: true}, nil
+}
+
+// pgCheckChange applies ChangeLimits to a change of response rowID, inside
+// the transaction that holds the response's row lock, so that replicas count
+// the same changes one after the other: it refuses the change (ELIMIT) when a
+// limit is reached, and otherwise records it.
+func pgCheckChange(ctx context.Context, tx pgx.Tx, rowID int64, lang string, now time.Time) error {
+	now = now.UTC().Truncate(time.Millisecond)
+	keep := now.Add(-longestWindow())
+	rows, err := tx.Query(ctx,
+		`SELECT changed_at FROM response_changes WHERE response_id = $1 AND changed_at > $2 ORDER BY changed_at DESC`, rowID, keep)
+	if err != nil {
+		return fmt.Errorf("read changes: %w", err)
+	}
+	times, err := pgx.CollectRows(rows, pgx.RowTo[time.Time])
+	if err != nil {
+		return fmt.Errorf("read changes: %w", err)
+	}
+	if wait := changeWait(times, now); wait > 0 {
+		return &forms.Error{Code: forms.ELIMIT, Message: forms.Message(lang, forms.MsgTooManyChanges), Err: &LimitError{RetryAfter: wait}}
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM response_changes WHERE response_id = $1 AND changed_at <= $2`, rowID, keep); err != nil {
+		return fmt.Errorf("forget old changes: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO response_changes (response_id, changed_at) VALUES ($1, $2)`, rowID, now); err != nil {
+		return fmt.Errorf("record change: %w", err)
+	}
+	return nil
 }
 
 func pgAnswersOf(ctx context.Context, q interface {

@@ -1,6 +1,6 @@
 -- PostgreSQL twin of migrations/0004_response_changes.sql: one row per change
--- made to a stored response, counted by every replica alike to bound how often
--- one submission_id may rewrite its answers.
+-- a participant made to a stored response, counted by every replica alike so
+-- that one submission_id cannot rewrite its answers without end.
 CREATE TABLE response_changes (
     response_id bigint      NOT NULL REFERENCES responses (id) ON DELETE CASCADE,
     changed_at  timestamptz NOT NULL

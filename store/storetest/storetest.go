@@ -45,6 +45,7 @@ func Run(t *testing.T, b Backend) {
 	t.Run("MigrationsAppliedOnce", func(t *testing.T) { testMigrations(t, b) })
 	t.Run("WorkshopOverrides", func(t *testing.T) { testWorkshopOverrides(t, b) })
 	t.Run("StarComment", func(t *testing.T) { testStars(t, b) })
+	t.Run("ChangeLimit", func(t *testing.T) { testChangeLimit(t, b) })
 	t.Run("Ping", func(t *testing.T) { testPing(t, b) })
 }
 
@@ -613,5 +614,58 @@ func testPing(t *testing.T, b Backend) {
 	s, _ := mustOpen(t, b)
 	if err := s.Ping(context.Background()); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// testChangeLimit changes one response as fast as it can, through two stores
+// at the same place (two replicas): the per-minute limit holds across both,
+// the refusal says how long to wait, nothing of the refused change is
+// stored, and a retry of what is stored is never refused.
+func testChangeLimit(t *testing.T, b Backend) {
+	ctx := context.Background()
+	place := b.New(t)
+	stores := []store.Store{mustOpenAt(t, b, place), mustOpenAt(t, b, place)}
+	limit := store.ChangeLimits[0]
+	for _, l := range store.ChangeLimits {
+		if l.Window < limit.Window {
+			limit = l
+		}
+	}
+	sid := uuid.NewString()
+	version := func(i int) *forms.Response {
+		return &forms.Response{SubmissionID: sid, Workshop: "data-governance", Lang: "fr",
+			Answers: forms.Answers{"satisfaction": {Number: 1 + i%5}, "takeaway": {Text: fmt.Sprintf("version %d", i)}}}
+	}
+	if _, err := stores[0].SaveResponse(ctx, version(0)); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	for i := 1; i <= limit.Max; i++ {
+		saved, err := stores[i%2].SaveResponse(ctx, version(i))
+		if err != nil || !saved.Changed {
+			t.Fatalf("change %d: %+v, %v", i, saved, err)
+		}
+	}
+	_, err := stores[0].SaveResponse(ctx, version(limit.Max+1))
+	if forms.ErrorCode(err) != forms.ELIMIT {
+		t.Fatalf("change %d within %v: err = %v, want a limit", limit.Max+1, time.Since(start), err)
+	}
+	var le *store.LimitError
+	if !errors.As(err, &le) || le.RetryAfter <= 0 || le.RetryAfter > limit.Window {
+		t.Errorf("refusal = %v, want a wait within %v", err, limit.Window)
+	}
+	got, err := stores[1].ResponseBySubmission(ctx, sid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Answers.Equal(version(limit.Max).Answers) {
+		t.Errorf("stored = %+v, want the last accepted change", got.Answers)
+	}
+	// The phone retrying what was accepted is not a change.
+	if saved, err := stores[1].SaveResponse(ctx, version(limit.Max)); err != nil || saved.Changed || saved.Created {
+		t.Errorf("retry after the limit: %+v, %v", saved, err)
+	}
+	if n := b.Count(t, place, `SELECT count(*) FROM responses`); n != 1 {
+		t.Errorf("responses = %d", n)
 	}
 }
