@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -45,7 +46,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs := flag.NewFlagSet("feedback", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Addr, "addr", env("FEEDBACK_ADDR", ":8080"), "address to listen on (FEEDBACK_ADDR)")
-	fs.StringVar(&c.DB, "db", env("FEEDBACK_DB", "data/feedback.db"), "SQLite database file, created on first start (FEEDBACK_DB)")
+	fs.StringVar(&c.DB, "db", env("FEEDBACK_DB", "data/feedback.db"), "SQLite database file, created on first start, or a postgres:// URL (FEEDBACK_DB)")
 	fs.StringVar(&c.Forms, "forms", env("FEEDBACK_FORMS", ""), "forms file (YAML); empty means the embedded default (FEEDBACK_FORMS)")
 	fs.StringVar(&c.AdminToken, "admin-token", env("FEEDBACK_ADMIN_TOKEN", ""), "rapporteur's token; empty means a random one printed at start (FEEDBACK_ADMIN_TOKEN)")
 	fs.StringVar(&c.PublicURL, "public-url", env("FEEDBACK_PUBLIC_URL", "http://localhost:8080"), "public base URL that QR codes point at (FEEDBACK_PUBLIC_URL)")
@@ -95,7 +96,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		// Printed once, on the terminal, not in the structured log.
 		fmt.Fprintf(stderr, "\nRapporteur's admin token (shown once): %s\n\n", cfg.AdminToken)
 	}
-	db, err := store.Open(ctx, cfg.DB, store.Options{})
+	db, err := openStore(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}
@@ -111,7 +112,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
 	}
-	log.Info("feedback started", "addr", ln.Addr().String(), "db", cfg.DB, "forms", formsName,
+	log.Info("feedback started", "addr", ln.Addr().String(), "db", redactDB(cfg.DB), "forms", formsName,
 		"workshops", len(f.Workshops), "public_url", cfg.PublicURL)
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
@@ -132,4 +133,26 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	log.Info("stopped cleanly")
 	return nil
+}
+
+// openStore picks the store from the -db setting: a postgres:// or
+// postgresql:// URL is a PostgreSQL server that several replicas of the app
+// can share; anything else is the path of a SQLite file for one machine.
+func openStore(ctx context.Context, db string) (store.Store, error) {
+	if store.IsPostgresURL(db) {
+		return store.OpenPostgres(ctx, db)
+	}
+	return store.Open(ctx, db, store.Options{})
+}
+
+// redactDB is the -db setting as it may be logged: a URL's password is not.
+func redactDB(db string) string {
+	if !store.IsPostgresURL(db) {
+		return db
+	}
+	u, err := url.Parse(db)
+	if err != nil {
+		return "postgres://(unparsable URL)"
+	}
+	return u.Redacted()
 }
