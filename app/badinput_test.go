@@ -1,0 +1,560 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"text/template"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
+
+	"feedback/forms"
+)
+
+// dumpDatabase reads every row of every table of the database file, through
+// a connection of its own, into one text: two dumps are equal exactly when
+// nothing was stored, changed or deleted in between.
+func dumpDatabase(tb testing.TB, path string) string {
+	tb.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	rows, err := db.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			tb.Fatal(err)
+		}
+		tables = append(tables, n)
+	}
+	rows.Close()
+	if len(tables) < 2 {
+		tb.Fatalf("tables = %v", tables)
+	}
+	var sb strings.Builder
+	for _, table := range tables {
+		fmt.Fprintf(&sb, "== %s\n", table)
+		rows, err := db.QueryContext(ctx, `SELECT * FROM "`+table+`" ORDER BY rowid`)
+		if err != nil {
+			// A WITHOUT ROWID table has no rowid to order by.
+			rows, err = db.QueryContext(ctx, `SELECT * FROM "`+table+`" ORDER BY 1, 2`)
+		}
+		if err != nil {
+			tb.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				tb.Fatal(err)
+			}
+			for i, v := range vals {
+				if b, ok := v.([]byte); ok {
+					v = string(b)
+				}
+				fmt.Fprintf(&sb, "%s=%q ", cols[i], fmt.Sprint(v))
+			}
+			sb.WriteString("\n")
+		}
+		if err := rows.Err(); err != nil {
+			tb.Fatal(err)
+		}
+		rows.Close()
+	}
+	return sb.String()
+}
+
+// apiAnswers is a valid "answers" object, each value raw JSON, matching
+// validForm; a case changes or removes some of them.
+func apiAnswers(change map[string]string, remove ...string) string {
+	a := map[string]string{
+		"satisfaction": `5`, "relevance": `4`, "recommend": `9`,
+		"useful_formats": `["case_studies","peer_exchange"]`, "role": `"local_government"`,
+		"takeaway": `"Co-design with citizens"`,
+	}
+	for k, v := range change {
+		a[k] = v
+	}
+	for _, k := range remove {
+		delete(a, k)
+	}
+	keys := make([]string, 0, len(a))
+	for k := range a {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		kj, _ := json.Marshal(k)
+		if !strings.ContainsRune(k, '\uFFFD') && strings.ToValidUTF8(k, "") != k {
+			kj = []byte(`"` + k + `"`) // raw bytes, as a broken client would send them
+		}
+		parts[i] = string(kj) + ":" + a[k]
+	}
+	return "{" + strings.Join(parts, ",") + "}"
+}
+
+func apiBody(sid, lang, answers string) string {
+	return `{"submission_id":"` + sid + `","lang":"` + lang + `","answers":` + answers + `}`
+}
+
+// outcome is what one bad input must get back.
+type outcome struct {
+	status int
+	// field is where the message belongs: a question id, or
+	// "submission_id", "lang", "body"; empty for a page-level message.
+	field string
+	msg   string
+}
+
+// badInput is one kind of bad input, sent through the form, the JSON API,
+// or both.
+type badInput struct {
+	name     string
+	lang     string
+	form     url.Values // nil: not a form case
+	formWant outcome
+	api      string // "": not an API case
+	apiWant  outcome
+}
+
+// TestBadInput sends every kind of bad input through the browser form and the
+// JSON API of the real app, and checks the status, the message (in the
+// participant's language, next to its question), that the form keeps the
+// answers, that nothing internal leaks, and that the database is byte for
+// byte what it was.
+func TestBadInput(t *testing.T) {
+	a := mustApp(t)
+	ctx := context.Background()
+	// Something stored already, so that "unchanged" means something.
+	taken := uuid.NewString()
+	if res, _ := a.do(t, postForm("/w/enabling-environment", validForm(taken))); res.StatusCode != http.StatusSeeOther {
+		t.Fatal("seed form post failed")
+	}
+	if res, _ := a.do(t, postJSON("/api/v1/workshops/next-generation/responses", apiBody(uuid.NewString(), "ar", apiAnswers(nil)))); res.StatusCode != http.StatusCreated {
+		t.Fatal("seed API post failed")
+	}
+	closed := false
+	if err := a.db.SetWorkshopOpen(ctx, "foresight-creativity", &closed); err != nil {
+		t.Fatal(err)
+	}
+	a.srv.forgetOverrides()
+
+	sid := uuid.NewString()
+	form := func(lang string) url.Values { return set(validForm(sid), "lang", lang) }
+	text := func(lang, field, s string) url.Values { return set(form(lang), field, s) }
+	api := func(lang string, change map[string]string, remove ...string) string {
+		return apiBody(sid, lang, apiAnswers(change, remove...))
+	}
+	jstr := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+	m := forms.Message
+	inv := func(field, msg string) outcome { return outcome{422, field, msg} }
+	long := strings.Repeat("x", 1001)
+	longCyrillic := strings.Repeat("ж", 1001)
+
+	cases := []badInput{
+		{name: "InvalidUTF8", lang: "fr",
+			form: text("fr", "takeaway", "caf\xe9 cr\xe8me"), formWant: inv("takeaway", m("fr", forms.MsgInvalidText)),
+			api: api("fr", map[string]string{"takeaway": "\"caf\xe9 cr\xe8me\""}), apiWant: inv("takeaway", m("fr", forms.MsgInvalidText))},
+		{name: "NULCharacter", lang: "en",
+			form: text("en", "improve", "more\x00time"), formWant: inv("improve", m("en", forms.MsgInvalidText)),
+			api: api("en", map[string]string{"improve": `"more\u0000time"`}), apiWant: inv("improve", m("en", forms.MsgInvalidText))},
+		{name: "EscapeCharacter", lang: "es",
+			form: text("es", "next_step", "\x1b[31mred\x1b[0m"), formWant: inv("next_step", m("es", forms.MsgInvalidText)),
+			api: api("es", map[string]string{"next_step": `"\u001b[31mred"`}), apiWant: inv("next_step", m("es", forms.MsgInvalidText))},
+		{name: "BidiOverride", lang: "ar",
+			form: text("ar", "takeaway", "abc\u202Edef"), formWant: inv("takeaway", m("ar", forms.MsgInvalidText)),
+			api: api("ar", map[string]string{"takeaway": `"abc\u202edef"`}), apiWant: inv("takeaway", m("ar", forms.MsgInvalidText))},
+		{name: "ReplacementCharacter", lang: "zh",
+			form: text("zh", "takeaway", "broken \uFFFD text"), formWant: inv("takeaway", m("zh", forms.MsgInvalidText)),
+			api: api("zh", map[string]string{"takeaway": `"broken \ufffd text"`}), apiWant: inv("takeaway", m("zh", forms.MsgInvalidText))},
+		{name: "TextTooLong", lang: "ru",
+			form: text("ru", "takeaway", long), formWant: inv("takeaway", forms.Messagef("ru", forms.MsgTooLong, 1000, 1001)),
+			api: api("ru", map[string]string{"takeaway": jstr(long)}), apiWant: inv("takeaway", forms.Messagef("ru", forms.MsgTooLong, 1000, 1001))},
+		{name: "TextTooLongInCharactersNotBytes", lang: "ru",
+			form: text("ru", "improve", longCyrillic), formWant: inv("improve", forms.Messagef("ru", forms.MsgTooLong, 1000, 1001)),
+			api: api("ru", map[string]string{"improve": jstr(longCyrillic)}), apiWant: inv("improve", forms.Messagef("ru", forms.MsgTooLong, 1000, 1001))},
+		{name: "TextTwice", lang: "uz",
+			form: set(form("uz"), "takeaway", "one", "two"), formWant: inv("takeaway", m("uz", forms.MsgOneText)),
+			api: api("uz", map[string]string{"takeaway": `["one","two"]`}), apiWant: inv("takeaway", m("uz", forms.MsgWrongType))},
+		{name: "RatingAboveMax", lang: "fr",
+			form: set(form("fr"), "satisfaction", "6"), formWant: inv("satisfaction", forms.Messagef("fr", forms.MsgOutOfRange, 1, 5)),
+			api: api("fr", map[string]string{"satisfaction": `6`}), apiWant: inv("satisfaction", forms.Messagef("fr", forms.MsgOutOfRange, 1, 5))},
+		{name: "RatingBelowMin", lang: "en",
+			form: set(form("en"), "relevance", "0"), formWant: inv("relevance", forms.Messagef("en", forms.MsgOutOfRange, 1, 5)),
+			api: api("en", map[string]string{"relevance": `0`}), apiWant: inv("relevance", forms.Messagef("en", forms.MsgOutOfRange, 1, 5))},
+		{name: "RatingNegative", lang: "es",
+			form: set(form("es"), "apply", "-3"), formWant: inv("apply", forms.Messagef("es", forms.MsgOutOfRange, 1, 5)),
+			api: api("es", map[string]string{"apply": `-3`}), apiWant: inv("apply", forms.Messagef("es", forms.MsgOutOfRange, 1, 5))},
+		{name: "RatingNotANumber", lang: "zh",
+			form: set(form("zh"), "satisfaction", "five"), formWant: inv("satisfaction", forms.Messagef("zh", forms.MsgNotAScore, 1, 5)),
+			api: api("zh", map[string]string{"satisfaction": `"five"`}), apiWant: inv("satisfaction", m("zh", forms.MsgWrongType))},
+		{name: "RatingFraction", lang: "ar",
+			form: set(form("ar"), "satisfaction", "4.5"), formWant: inv("satisfaction", forms.Messagef("ar", forms.MsgNotAScore, 1, 5)),
+			api: api("ar", map[string]string{"satisfaction": `4.5`}), apiWant: inv("satisfaction", m("ar", forms.MsgWrongType))},
+		{name: "RatingHuge", lang: "en",
+			form: set(form("en"), "facilitation", "99999999999999999999999"), formWant: inv("facilitation", forms.Messagef("en", forms.MsgNotAScore, 1, 5)),
+			api: api("en", map[string]string{"facilitation": `1e300`}), apiWant: inv("facilitation", m("en", forms.MsgWrongType))},
+		{name: "RatingTwice", lang: "ru",
+			form: set(form("ru"), "satisfaction", "4", "5"), formWant: inv("satisfaction", m("ru", forms.MsgOneScore)),
+			api: api("ru", map[string]string{"satisfaction": `[4,5]`}), apiWant: inv("satisfaction", m("ru", forms.MsgWrongType))},
+		{name: "NPSAboveMax", lang: "fr",
+			form: set(form("fr"), "recommend", "11"), formWant: inv("recommend", forms.Messagef("fr", forms.MsgOutOfRange, 0, 10)),
+			api: api("fr", map[string]string{"recommend": `11`}), apiWant: inv("recommend", forms.Messagef("fr", forms.MsgOutOfRange, 0, 10))},
+		{name: "NPSBelowMin", lang: "uz",
+			form: set(form("uz"), "recommend", "-1"), formWant: inv("recommend", forms.Messagef("uz", forms.MsgOutOfRange, 0, 10)),
+			api: api("uz", map[string]string{"recommend": `-1`}), apiWant: inv("recommend", forms.Messagef("uz", forms.MsgOutOfRange, 0, 10))},
+		{name: "UnknownOption", lang: "es",
+			form: set(form("es"), "role", "astronaut"), formWant: inv("role", m("es", forms.MsgUnknownOption)),
+			api: api("es", map[string]string{"role": `"astronaut"`}), apiWant: inv("role", m("es", forms.MsgUnknownOption))},
+		{name: "UnknownOptionInMulti", lang: "zh",
+			form: set(form("zh"), "useful_formats", "case_studies", "dancing"), formWant: inv("useful_formats", m("zh", forms.MsgUnknownOption)),
+			api: api("zh", map[string]string{"useful_formats": `["case_studies","dancing"]`}), apiWant: inv("useful_formats", m("zh", forms.MsgUnknownOption))},
+		{name: "OptionInOtherCase", lang: "en",
+			form: set(form("en"), "region", "AFRICA"), formWant: inv("region", m("en", forms.MsgUnknownOption)),
+			api: api("en", map[string]string{"region": `"AFRICA"`}), apiWant: inv("region", m("en", forms.MsgUnknownOption))},
+		{name: "OptionOfAnotherQuestion", lang: "fr",
+			form: set(form("fr"), "gender", "africa"), formWant: inv("gender", m("fr", forms.MsgUnknownOption)),
+			api: api("fr", map[string]string{"gender": `"africa"`}), apiWant: inv("gender", m("fr", forms.MsgUnknownOption))},
+		{name: "DuplicateOption", lang: "ar",
+			form: set(form("ar"), "useful_formats", "case_studies", "case_studies"), formWant: inv("useful_formats", m("ar", forms.MsgDuplicateChoice)),
+			api: api("ar", map[string]string{"useful_formats": `["case_studies","case_studies"]`}), apiWant: inv("useful_formats", m("ar", forms.MsgDuplicateChoice))},
+		{name: "SingleChoiceTwice", lang: "ru",
+			form: set(form("ru"), "role", "academia", "civil_society"), formWant: inv("role", m("ru", forms.MsgOneChoice)),
+			api: api("ru", map[string]string{"role": `["academia","civil_society"]`}), apiWant: inv("role", m("ru", forms.MsgWrongType))},
+		{name: "UnknownQuestion", lang: "es",
+			form: set(form("es"), "favourite_colour", "red"), formWant: inv("favourite_colour", m("es", forms.MsgUnknownQuestion)),
+			api: api("es", map[string]string{"favourite_colour": `"red"`}), apiWant: inv("favourite_colour", m("es", forms.MsgUnknownQuestion))},
+		{name: "QuestionOfAnotherWorkshopStyleID", lang: "en",
+			form: set(form("en"), "__proto__", "1"), formWant: inv("__proto__", m("en", forms.MsgUnknownQuestion)),
+			api: api("en", map[string]string{"__proto__": `1`}), apiWant: inv("__proto__", m("en", forms.MsgUnknownQuestion))},
+		{name: "QuestionIDWithMarkup", lang: "fr",
+			form: set(form("fr"), `<img src=x onerror=alert(1)>`, "1"), formWant: inv(`<img src=x onerror=alert(1)>`, m("fr", forms.MsgUnknownQuestion)),
+			api: api("fr", map[string]string{`<img src=x onerror=alert(1)>`: `1`}), apiWant: inv(`<img src=x onerror=alert(1)>`, m("fr", forms.MsgUnknownQuestion))},
+		{name: "RequiredMissing", lang: "zh",
+			form: without(form("zh"), "satisfaction"), formWant: inv("satisfaction", m("zh", forms.MsgRequired)),
+			api: api("zh", nil, "satisfaction"), apiWant: inv("satisfaction", m("zh", forms.MsgRequired))},
+		{name: "RequiredBlank", lang: "uz",
+			form: set(form("uz"), "satisfaction", "   "), formWant: inv("satisfaction", m("uz", forms.MsgRequired)),
+			api: api("uz", map[string]string{"satisfaction": `null`}), apiWant: inv("satisfaction", m("uz", forms.MsgRequired))},
+		{name: "SubmissionIDMissing", lang: "ar",
+			form: without(form("ar"), "submission_id"), formWant: outcome{422, "", m("ar", forms.MsgSubmissionID)},
+			api: `{"lang":"ar","answers":` + apiAnswers(nil) + `}`, apiWant: inv("submission_id", m("ar", forms.MsgSubmissionID))},
+		{name: "SubmissionIDMalformed", lang: "fr",
+			form: set(form("fr"), "submission_id", "42"), formWant: outcome{422, "", m("fr", forms.MsgSubmissionID)},
+			api: apiBody("42", "fr", apiAnswers(nil)), apiWant: inv("submission_id", m("fr", forms.MsgSubmissionID))},
+		{name: "SubmissionIDNotHex", lang: "en",
+			form: set(form("en"), "submission_id", "zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz"), formWant: outcome{422, "", m("en", forms.MsgSubmissionID)},
+			api: apiBody("zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz", "en", apiAnswers(nil)), apiWant: inv("submission_id", m("en", forms.MsgSubmissionID))},
+		{name: "SubmissionIDInjection", lang: "es",
+			form: set(form("es"), "submission_id", "'; DROP TABLE responses; --"), formWant: outcome{422, "", m("es", forms.MsgSubmissionID)},
+			api: apiBody(`'; DROP TABLE responses; --`, "es", apiAnswers(nil)), apiWant: inv("submission_id", m("es", forms.MsgSubmissionID))},
+		{name: "SubmissionIDOfAnotherWorkshop", lang: "ru",
+			form: set(set(validForm(taken), "lang", "ru"), "satisfaction", "1"), formWant: outcome{422, "", m("ru", forms.MsgSubmissionTaken)},
+			api: apiBody(taken, "ru", apiAnswers(nil)), apiWant: inv("submission_id", m("ru", forms.MsgSubmissionTaken))},
+		{name: "EmptyBody", lang: "zh",
+			form: url.Values{}, formWant: outcome{422, "", m("zh", forms.MsgSubmissionID)},
+			api: " ", apiWant: inv("body", m("zh", forms.MsgBody))},
+
+		// The JSON API's own ways to be wrong.
+		{name: "JSONArrayBody", lang: "en", api: `[]`, apiWant: inv("body", m("en", forms.MsgBody))},
+		{name: "JSONAnswersArray", lang: "fr", api: `{"submission_id":"` + sid + `","answers":[5,4]}`, apiWant: inv("body", m("fr", forms.MsgBody))},
+		{name: "JSONUnknownField", lang: "es", api: `{"submission_id":"` + sid + `","name":"Ann","answers":{}}`, apiWant: inv("body", m("es", forms.MsgBody))},
+		{name: "JSONTrailingData", lang: "ru", api: api("ru", nil) + `{"again":1}`, apiWant: inv("body", m("ru", forms.MsgBody))},
+		{name: "JSONTruncated", lang: "ar", api: api("ar", nil)[:40], apiWant: inv("body", m("ar", forms.MsgBody))},
+		{name: "JSONSubmissionIDNumber", lang: "uz", api: `{"submission_id":42,"answers":{}}`, apiWant: inv("body", m("uz", forms.MsgBody))},
+		{name: "JSONDeeplyNested", lang: "en", api: `{"submission_id":"` + sid + `","answers":{"takeaway":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}}`,
+			apiWant: inv("body", m("en", forms.MsgBody))},
+		{name: "JSONUnknownLanguage", lang: "fr", api: apiBody(sid, "tlh", apiAnswers(nil)), apiWant: inv("lang", m("fr", forms.MsgLanguage))},
+		{name: "JSONTextAsNumber", lang: "zh", api: api("zh", map[string]string{"takeaway": `42`}), apiWant: inv("takeaway", m("zh", forms.MsgWrongType))},
+		{name: "JSONMultiAsString", lang: "es", api: api("es", map[string]string{"useful_formats": `"case_studies"`}), apiWant: inv("useful_formats", m("es", forms.MsgWrongType))},
+		{name: "JSONRatingAsBool", lang: "ru", api: api("ru", map[string]string{"relevance": `true`}), apiWant: inv("relevance", m("ru", forms.MsgWrongType))},
+		{name: "JSONRatingAsObject", lang: "ar", api: api("ar", map[string]string{"relevance": `{"value":4}`}), apiWant: inv("relevance", m("ar", forms.MsgWrongType))},
+		{name: "JSONEmptyOptionInMulti", lang: "uz", api: api("uz", map[string]string{"useful_formats": `[""]`}), apiWant: inv("useful_formats", m("uz", forms.MsgWrongType))},
+		{name: "JSONFormEncodedBody", lang: "en", api: validForm(sid).Encode(), apiWant: inv("body", m("en", forms.MsgBody))},
+
+		// Workshops that cannot take the response.
+		{name: "UnknownWorkshop", lang: "fr",
+			form: form("fr"), formWant: outcome{404, "", m("fr", forms.MsgNotFound)},
+			api: api("fr", nil), apiWant: outcome{404, "", m("fr", forms.MsgNotFound)}},
+		{name: "ClosedWorkshop", lang: "es",
+			form: form("es"), formWant: outcome{403, "", m("es", forms.MsgClosed)},
+			api: api("es", nil), apiWant: outcome{403, "", m("es", forms.MsgClosed)}},
+	}
+
+	both := 0
+	for _, tc := range cases {
+		if tc.form != nil && tc.api != "" {
+			both++
+		}
+	}
+	if both < 30 {
+		t.Fatalf("only %d kinds of bad input go through both the form and the API", both)
+	}
+
+	before := dumpDatabase(t, a.path)
+	if !strings.Contains(before, taken) || !strings.Contains(before, "Co-design with citizens") || !strings.Contains(before, "foresight-creativity") {
+		t.Fatalf("the dump misses what was stored:\n%s", before)
+	}
+	for _, tc := range cases {
+		slug := "data-governance"
+		switch tc.name {
+		case "UnknownWorkshop":
+			slug = "no-such-workshop"
+		case "ClosedWorkshop":
+			slug = "foresight-creativity"
+		}
+		if tc.form != nil {
+			t.Run("Form/"+tc.name, func(t *testing.T) {
+				res, page := a.do(t, postForm("/w/"+slug, tc.form, "Accept-Language", tc.lang))
+				checkFormOutcome(t, res, page, tc)
+				if after := dumpDatabase(t, a.path); after != before {
+					t.Errorf("the database changed:\nbefore:\n%s\nafter:\n%s", before, after)
+				}
+			})
+		}
+		if tc.api != "" {
+			t.Run("API/"+tc.name, func(t *testing.T) {
+				res, body := a.do(t, postJSON("/api/v1/workshops/"+slug+"/responses", tc.api, "Accept-Language", tc.lang))
+				checkAPIOutcome(t, res, body, tc)
+				if after := dumpDatabase(t, a.path); after != before {
+					t.Errorf("the database changed:\nbefore:\n%s\nafter:\n%s", before, after)
+				}
+			})
+		}
+	}
+}
+
+// leaks are what must never reach a participant: internals of the server.
+var leaks = []string{"sqlite", "goroutine", "runtime.", "panic", ".go:", "SQL logic"}
+
+func checkFormOutcome(t *testing.T, res *http.Response, page string, tc badInput) {
+	t.Helper()
+	w := tc.formWant
+	if res.StatusCode != w.status {
+		t.Fatalf("status = %d, want %d\n%s", res.StatusCode, w.status, page)
+	}
+	if !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+		t.Errorf("Content-Type = %q", res.Header.Get("Content-Type"))
+	}
+	if !strings.Contains(page, `<html lang="`+tc.lang+`"`) {
+		t.Errorf("page is not in %s", tc.lang)
+	}
+	esc := template.HTMLEscapeString(w.msg)
+	if !strings.Contains(page, esc) {
+		t.Errorf("page lacks the message %q", w.msg)
+	}
+	if q := forms.Default().Workshop("data-governance").Question(w.field); q != nil {
+		if !strings.Contains(page, `<p class="error" id="e-`+w.field+`">`+esc+`</p>`) {
+			t.Errorf("the message is not next to question %s", w.field)
+		}
+	}
+	if w.status == http.StatusUnprocessableEntity && len(tc.form) > 0 {
+		// Every answer given is still in the form (unless it is the one
+		// being refused).
+		if w.field != "relevance" && !strings.Contains(page, `name="relevance" value="4" checked`) {
+			t.Error("the answer to relevance was lost")
+		}
+		if w.field != "role" && !strings.Contains(page, `value="local_government" checked`) {
+			t.Error("the answer to role was lost")
+		}
+		if w.field != "takeaway" && !strings.Contains(page, ">Co-design with citizens</textarea>") {
+			t.Error("the takeaway was lost")
+		}
+		if w.field == "takeaway" && tc.name == "TextTooLong" && !strings.Contains(page, strings.Repeat("x", 1001)+"</textarea>") {
+			t.Error("the over-long text was not given back to be shortened")
+		}
+	}
+	for _, l := range leaks {
+		if strings.Contains(page, l) {
+			t.Errorf("page shows %q", l)
+		}
+	}
+	if strings.Contains(page, "<img src=x") {
+		t.Error("markup from the input reached the page unescaped")
+	}
+}
+
+func checkAPIOutcome(t *testing.T, res *http.Response, body string, tc badInput) {
+	t.Helper()
+	w := tc.apiWant
+	if res.StatusCode != w.status {
+		t.Fatalf("status = %d, want %d\n%s", res.StatusCode, w.status, body)
+	}
+	if !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+		t.Errorf("Content-Type = %q", res.Header.Get("Content-Type"))
+	}
+	var got struct {
+		Error  string            `json:"error"`
+		Errors map[string]string `json:"errors"`
+	}
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		t.Fatalf("body is not JSON: %v\n%s", err, body)
+	}
+	if w.field == "" {
+		if got.Error != w.msg {
+			t.Errorf("error = %q, want %q", got.Error, w.msg)
+		}
+	} else if got.Errors[w.field] != w.msg {
+		t.Errorf("errors[%q] = %q, want %q (all: %v)", w.field, got.Errors[w.field], w.msg, got.Errors)
+	}
+	for _, l := range leaks {
+		if strings.Contains(body, l) {
+			t.Errorf("body shows %q", l)
+		}
+	}
+}
+
+// TestWrongMethod checks that a method a route does not take is a 405 that
+// says which ones it does take, in the participant's language, for pages
+// and API alike, and changes nothing.
+func TestWrongMethod(t *testing.T) {
+	a := mustApp(t)
+	before := dumpDatabase(t, a.path)
+	tests := []struct {
+		method, path, lang, allow string
+		api                       bool
+	}{
+		{"PUT", "/w/data-governance", "fr", "POST", false},
+		{"DELETE", "/w/data-governance", "ru", "GET", false},
+		{"PATCH", "/w/data-governance/thanks", "en", "GET", false},
+		{"POST", "/", "es", "GET", false},
+		{"POST", "/healthz", "en", "GET", false},
+		{"PUT", "/api/v1/workshops/data-governance/responses", "zh", "POST", true},
+		{"DELETE", "/api/v1/workshops/data-governance/responses", "ar", "POST", true},
+		{"POST", "/api/v1/workshops", "uz", "GET", true},
+		{"GET", "/api/v1/workshops/data-governance/responses", "en", "POST", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+tt.path, func(t *testing.T) {
+			req := httptest.NewRequest(tt.method, tt.path, strings.NewReader("satisfaction=5"))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Accept-Language", tt.lang)
+			res, body := a.do(t, req)
+			if res.StatusCode != http.StatusMethodNotAllowed {
+				t.Fatalf("status = %d\n%s", res.StatusCode, body)
+			}
+			if !strings.Contains(res.Header.Get("Allow"), tt.allow) {
+				t.Errorf("Allow = %q, want it to name %s", res.Header.Get("Allow"), tt.allow)
+			}
+			msg := a.srv.text.T(tt.lang, "method_not_allowed")
+			if tt.api {
+				if !strings.Contains(body, `"error":"`+msg+`"`) {
+					t.Errorf("body = %s", body)
+				}
+			} else if !strings.Contains(body, template.HTMLEscapeString(msg)) || !strings.Contains(body, `<html lang="`+tt.lang+`"`) {
+				t.Errorf("page lacks the message in %s:\n%s", tt.lang, body)
+			}
+		})
+	}
+	if after := dumpDatabase(t, a.path); after != before {
+		t.Errorf("the database changed")
+	}
+}
+
+// TestBodyTooLarge sends bodies over the limit to a real listener (the limit
+// is enforced while reading, before any handler runs): a page for the form,
+// JSON for the API, each saying so in the participant's language.
+func TestBodyTooLarge(t *testing.T) {
+	a := mustApp(t)
+	base := a.serve(t)
+	before := dumpDatabase(t, a.path)
+	big := set(validForm(uuid.NewString()), "takeaway", strings.Repeat("a", 70*1024)).Encode()
+	tests := []struct {
+		name, path, contentType, body, lang string
+		api                                 bool
+	}{
+		{"Form", "/w/data-governance", "application/x-www-form-urlencoded", big, "fr", false},
+		{"API", "/api/v1/workshops/data-governance/responses", "application/json",
+			apiBody(uuid.NewString(), "es", apiAnswers(map[string]string{"takeaway": `"` + strings.Repeat("a", 70*1024) + `"`})), "es", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := newRequest(t, "POST", base+tt.path, tt.contentType, tt.body)
+			req.Header.Set("Accept-Language", tt.lang)
+			res, body := send(t, req)
+			if res.StatusCode != http.StatusRequestEntityTooLarge {
+				t.Fatalf("status = %d\n%s", res.StatusCode, body)
+			}
+			msg := a.srv.text.T(tt.lang, "too_large")
+			if tt.api {
+				if !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") || !strings.Contains(body, `"error":"`+msg+`"`) {
+					t.Errorf("body = %s", body)
+				}
+			} else if !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") || !strings.Contains(body, template.HTMLEscapeString(msg)) {
+				t.Errorf("page = %s", body)
+			}
+		})
+	}
+	// Just under the limit is read and judged on its content.
+	fits := set(validForm(uuid.NewString()), "improve", strings.Repeat("b", 60*1024)).Encode()
+	res, page := send(t, newRequest(t, "POST", base+"/w/data-governance", "application/x-www-form-urlencoded", fits))
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, forms.Messagef("en", forms.MsgTooLong, 1000, 60*1024)) {
+		t.Errorf("a body under the limit: %d", res.StatusCode)
+	}
+	if after := dumpDatabase(t, a.path); after != before {
+		t.Error("the database changed")
+	}
+}
+
+// TestPanicIsAPlainErrorPage registers, on the test's own app, a route that
+// panics: the participant gets a plain error page in their language, with
+// nothing of the panic in it, and the log gets the panic.
+func TestPanicIsAPlainErrorPage(t *testing.T) {
+	var logged strings.Builder
+	a := mustAppWith(t, func(*config) {})
+	a.srv.log = slog.New(slog.NewTextHandler(&lockedWriter{w: &logged}, nil))
+	a.Get("/w/data-governance/explode", func(*fiber.Ctx) error { panic("secret internal detail") })
+	a.Get("/api/v1/explode", func(*fiber.Ctx) error { panic("secret internal detail") })
+
+	res, page := a.do(t, get("/w/data-governance/explode", "Accept-Language", "ru"))
+	if res.StatusCode != http.StatusInternalServerError || strings.Contains(page, "secret") || strings.Contains(page, "goroutine") ||
+		!strings.Contains(page, template.HTMLEscapeString(a.srv.text.T("ru", "error_body"))) {
+		t.Errorf("page after a panic: %d\n%s", res.StatusCode, page)
+	}
+	res, body := a.do(t, get("/api/v1/explode"))
+	if res.StatusCode != http.StatusInternalServerError || body != `{"error":"Internal error."}` {
+		t.Errorf("API after a panic: %d %s", res.StatusCode, body)
+	}
+	if !strings.Contains(logged.String(), "secret internal detail") {
+		t.Errorf("the panic was not logged:\n%s", logged.String())
+	}
+	// The app still serves.
+	if res, _ := a.do(t, get("/w/data-governance")); res.StatusCode != http.StatusOK {
+		t.Errorf("after the panic: %d", res.StatusCode)
+	}
+}
+
+// lockedWriter lets several goroutines log into one buffer.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
