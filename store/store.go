@@ -23,6 +23,11 @@ type Store interface {
 	SetWorkshopOpen(ctx context.Context, slug string, open *bool) error
 	// WorkshopOverrides returns the organizer's overrides by slug.
 	WorkshopOverrides(ctx context.Context) (map[string]bool, error)
+	// StarComment stars or unstars a comment as a key quote (ENOTFOUND if
+	// the response has no such text answer).
+	StarComment(ctx context.Context, responseID, question string, starred bool) error
+	// Stars returns the starred comments, most recently starred first.
+	Stars(ctx context.Context) ([]Star, error)
 	// Ping checks that storage can be read and written.
 	Ping(ctx context.Context) error
 	// Close waits for pending writes and releases the storage.
