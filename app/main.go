@@ -96,6 +96,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		// Printed once, on the terminal, not in the structured log.
 		fmt.Fprintf(stderr, "\nRapporteur's admin token (shown once): %s\n\n", cfg.AdminToken)
 	}
+	startDebugListener(getenv("FEEDBACK_PPROF"), log)
 	db, err := openStore(ctx, cfg.DB)
 	if err != nil {
 		return err

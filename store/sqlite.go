@@ -53,20 +53,37 @@ type DB struct {
 	closed    bool
 	maxBatch  int
 	now       func() time.Time
+	stmts     writeStmts // the writer goroutine's own
+
+	ckpt     *sql.DB // the checkpointer's connection
+	ckptKick chan struct{}
 }
+
+// connection modes of dsn.
+const (
+	modeWrite = iota
+	modeRead
+	modeCheckpoint
+)
 
 // dsn puts the pragmas in the connection string, so every connection the pool
 // opens gets them: busy_timeout first, so the others wait instead of failing.
-func dsn(path string, readOnly bool) string {
+func dsn(path string, mode int) string {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "foreign_keys(1)")
-	if readOnly {
+	switch mode {
+	case modeRead:
 		q.Add("_pragma", "query_only(1)")
-	} else {
+	case modeWrite:
 		q.Set("_txlock", "immediate")
+		// Statement journals (a multi-row INSERT with constraints keeps one)
+		// stay in memory instead of spilling to a temporary file.
+		q.Add("_pragma", "temp_store(MEMORY)")
+		// The checkpointer does this work off the writer's path.
+		q.Add("_pragma", fmt.Sprintf("wal_autocheckpoint(%d)", writerAutoCheckpoint))
 	}
 	return "file:" + path + "?" + q.Encode()
 }
@@ -85,7 +102,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if opt.ReadConns <= 0 {
 		opt.ReadConns = 4
 	}
-	w, err := sql.Open("sqlite", dsn(path, false))
+	w, err := sql.Open("sqlite", dsn(path, modeWrite))
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
@@ -97,13 +114,19 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", dsn(path, true))
+	r, err := sql.Open("sqlite", dsn(path, modeRead))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s for reading: %w", path, err)
 	}
 	r.SetMaxOpenConns(opt.ReadConns)
 	r.SetMaxIdleConns(opt.ReadConns)
+	c, err := openCheckpointer(path)
+	if err != nil {
+		r.Close()
+		w.Close()
+		return nil, fmt.Errorf("store: open %s for checkpoints: %w", path, err)
+	}
 	db := &DB{
 		path:     path,
 		write:    w,
@@ -112,9 +135,13 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		stop:     make(chan struct{}),
 		maxBatch: opt.MaxBatch,
 		now:      func() time.Time { return time.Now().UTC() },
+		ckpt:     c,
+		ckptKick: make(chan struct{}, 1),
 	}
-	db.wg.Add(1)
+	db.stmts.db = w
+	db.wg.Add(2)
 	go db.writer()
+	go db.checkpointer()
 	return db, nil
 }
 
@@ -128,7 +155,7 @@ func (db *DB) Close() error {
 		close(db.stop)
 		db.mu.Unlock()
 		db.wg.Wait()
-		err = errors.Join(db.read.Close(), db.write.Close())
+		err = errors.Join(db.read.Close(), db.ckpt.Close(), db.write.Close())
 		if err != nil {
 			err = fmt.Errorf("store: close: %w", err)
 		}

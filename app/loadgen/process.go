@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// process is a server the bench started: the real binary or the ceiling.
+type process struct {
+	cmd    *exec.Cmd
+	addr   string
+	stderr bytes.Buffer
+	done   chan error
+}
+
+// freeAddr asks the kernel for a free loopback port.
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("loadgen: free port: %w", err)
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// start runs name with args plus addrFlag set to a free loopback port and
+// waits until GET /healthz answers 200.
+func start(ctx context.Context, env []string, addrFlag, name string, args ...string) (*process, error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	p := &process{addr: addr, done: make(chan error, 1)}
+	p.cmd = exec.Command(name, append(args, addrFlag, addr)...)
+	p.cmd.Env = append(os.Environ(), env...)
+	p.cmd.Stderr = &p.stderr
+	if err := p.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("loadgen: start %s: %w", name, err)
+	}
+	go func() { p.done <- p.cmd.Wait() }()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return p, nil
+			}
+		}
+		select {
+		case err := <-p.done:
+			return nil, fmt.Errorf("loadgen: %s exited before answering: %v\n%s", name, err, p.stderr.String())
+		case <-ctx.Done():
+			p.kill()
+			return nil, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			p.kill()
+			return nil, fmt.Errorf("loadgen: %s did not answer /healthz in 20 s\n%s", name, p.stderr.String())
+		}
+	}
+}
+
+// peakRSS is the process's high-water mark of resident memory (VmHWM), the
+// most physical memory it held at any moment since it started.
+func (p *process) peakRSS() (int64, error) {
+	return peakRSSOf(p.cmd.Process.Pid)
+}
+
+func peakRSSOf(pid int) (int64, error) {
+	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0, fmt.Errorf("loadgen: read memory: %w", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			if err != nil {
+				return 0, fmt.Errorf("loadgen: read memory: %w", err)
+			}
+			return kb * 1024, nil
+		}
+	}
+	return 0, errors.New("loadgen: no VmHWM in /proc status")
+}
+
+// stop asks the process to finish (SIGTERM) and waits for it; the real
+// server then commits what it holds and closes the database.
+func (p *process) stop() error {
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		return fmt.Errorf("loadgen: stop: %w", err)
+	}
+	select {
+	case err := <-p.done:
+		if err != nil {
+			return fmt.Errorf("loadgen: server exited with %v\n%s", err, p.stderr.String())
+		}
+		return nil
+	case <-time.After(30 * time.Second):
+		p.kill()
+		return errors.New("loadgen: server did not stop within 30 s")
+	}
+}
+
+func (p *process) kill() {
+	_ = p.cmd.Process.Kill()
+	<-p.done
+}

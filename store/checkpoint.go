@@ -1,0 +1,64 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// checkpointEvery is the shortest time between two checkpoints: long enough
+// that a hot page rewritten by many commits is copied into the database file
+// once, short enough that the WAL stays a few megabytes.
+const checkpointEvery = 100 * time.Millisecond
+
+// writerAutoCheckpoint is the writer's own automatic checkpoint, in WAL
+// pages: a backstop that only fires if the checkpointer falls far behind.
+const writerAutoCheckpoint = 16384
+
+// checkpointer copies committed pages from the WAL into the database file on
+// its own connection, so that the writer's commits pay only for their own
+// WAL frames and fsync. SQLite's automatic checkpoint would run inside the
+// commit that crosses the threshold: a few megabytes written and an fsync of
+// the database file, in the middle of a participant's request. A PASSIVE
+// checkpoint runs beside the writer without blocking it.
+func (db *DB) checkpointer() {
+	defer db.wg.Done()
+	ctx := context.Background()
+	for {
+		select {
+		case <-db.ckptKick:
+		case <-db.stop:
+			return
+		}
+		// An error is not fatal (a reader holding an old snapshot, a disk
+		// hiccup): the next kick tries again, and the writer's own automatic
+		// checkpoint is the backstop.
+		_, _ = db.ckpt.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
+		select {
+		case <-time.After(checkpointEvery):
+		case <-db.stop:
+			return
+		}
+	}
+}
+
+// kickCheckpoint tells the checkpointer that the WAL grew; it never waits.
+func (db *DB) kickCheckpoint() {
+	select {
+	case db.ckptKick <- struct{}{}:
+	default:
+	}
+}
+
+// openCheckpointer opens the checkpointer's connection.
+func openCheckpointer(path string) (*sql.DB, error) {
+	c, err := sql.Open("sqlite", dsn(path, modeCheckpoint))
+	if err != nil {
+		return nil, err
+	}
+	c.SetMaxOpenConns(1)
+	c.SetMaxIdleConns(1)
+	c.SetConnMaxLifetime(0)
+	c.SetConnMaxIdleTime(0)
+	return c, nil
+}
