@@ -76,7 +76,7 @@ func (s *server) app() *fiber.App {
 	}))
 	app.Use(s.securityHeaders)
 	app.Use(s.limitInFlight(newInFlight(s.cfg.MaxInFlight, inFlightWait)))
-	app.Use(compress.New(compress.Config{Next: func(c *fiber.Ctx) bool { return strings.HasSuffix(c.Path(), ".xlsx") }}))
+	app.Use(compress.New(compress.Config{Next: func(c *fiber.Ctx) bool { return strings.HasSuffix(c.Path(), ".xlsx") || strings.HasSuffix(c.Path(), ".db") }}))
 	s.routes(app)
 	return app
 }
@@ -99,6 +99,8 @@ func (s *server) routes(app *fiber.App) {
 	api.Post("/workshops/:slug/responses", s.handleAPIResponse)
 
 	s.adminRoutes(app)
+	s.adminBackupRoutes(app)
+	s.organizerRoutes(app)
 }
 
 func (s *server) securityHeaders(c *fiber.Ctx) error {
