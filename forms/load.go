@@ -246,7 +246,9 @@ func (p *parser) question(fq *fileQuestion, path []any) (*Question, error) {
 		if q.Min >= q.Max {
 			return nil, p.fail(append(path, "max"), "question %q: min (%d) must be less than max (%d)", fq.ID, q.Min, q.Max)
 		}
-		if q.Max-q.Min > 100 {
+		// A negative difference is an overflow: bounds near the ends of int
+		// would otherwise pass as a short scale (found by FuzzParse).
+		if d := q.Max - q.Min; d > 100 || d < 0 {
 			return nil, p.fail(append(path, "max"), "question %q: a scale of more than 100 steps cannot be answered on a phone", fq.ID)
 		}
 	case Single, Multi:
