@@ -36,6 +36,19 @@ func (s *server) openNow(ctx context.Context, w *forms.Workshop) (bool, error) {
 	return w.OpenAt(s.now()), nil
 }
 
+// opensAt is when a closed workshop opens by its schedule, or the zero time
+// when no opening is due: the organizer's "closed" has no end date to show.
+// Call it after openNow, which refreshes the organizer's decisions.
+func (s *server) opensAt(w *forms.Workshop) time.Time {
+	s.overridesMu.Lock()
+	_, decided := s.overrides[w.Slug]
+	s.overridesMu.Unlock()
+	if decided || w.OpensAt.IsZero() || !s.now().Before(w.OpensAt) {
+		return time.Time{}
+	}
+	return w.OpensAt
+}
+
 // forgetOverrides makes the next openNow read the database again.
 func (s *server) forgetOverrides() {
 	s.overridesMu.Lock()
@@ -59,8 +72,8 @@ func (s *server) states(ctx context.Context, lang string) ([]workshopState, erro
 			return nil, err
 		}
 		st := workshopState{Slug: w.Slug, Title: w.Title.Get(lang), Open: open}
-		if !open && !w.OpensAt.IsZero() && s.now().Before(w.OpensAt) {
-			st.Opens = formatTime(w.OpensAt)
+		if at := s.opensAt(w); !open && !at.IsZero() {
+			st.Opens = formatTime(at)
 		}
 		out = append(out, st)
 	}
@@ -113,8 +126,8 @@ func (s *server) renderClosed(c *fiber.Ctx, w *forms.Workshop, lang string, stat
 		"Heading": s.text.T(lang, "closed_title"),
 		"Body":    s.text.Tf(lang, "closed_body", "title", w.Title.Get(lang)),
 	}
-	if !w.OpensAt.IsZero() && s.now().Before(w.OpensAt) {
-		data["Detail"] = s.text.Tf(lang, "closed_opens", "time", formatTime(w.OpensAt))
+	if at := s.opensAt(w); !at.IsZero() {
+		data["Detail"] = s.text.Tf(lang, "closed_opens", "time", formatTime(at))
 	}
 	if status != fiber.StatusOK {
 		data["Body"] = forms.Message(lang, forms.MsgClosed)

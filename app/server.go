@@ -76,7 +76,9 @@ func (s *server) app() *fiber.App {
 	}))
 	app.Use(s.securityHeaders)
 	app.Use(s.limitInFlight(newInFlight(s.cfg.MaxInFlight, inFlightWait)))
-	app.Use(compress.New(compress.Config{Next: func(c *fiber.Ctx) bool { return strings.HasSuffix(c.Path(), ".xlsx") || strings.HasSuffix(c.Path(), ".db") }}))
+	app.Use(compress.New(compress.Config{Next: func(c *fiber.Ctx) bool {
+		return strings.HasSuffix(c.Path(), ".xlsx") || strings.HasSuffix(c.Path(), ".db")
+	}}))
 	s.routes(app)
 	return app
 }

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"feedback/forms"
+)
+
+// The organizer's page for opening and closing workshops by hand, whatever
+// the forms file's opens_at and closes_at say: a session that overruns stays
+// open, one that is cancelled closes. The decision is stored (store
+// SetWorkshopOpen), so it survives a restart; "follow the schedule" removes it.
+
+// organizerRoutes registers the organizer's pages behind the admin check.
+func (s *server) organizerRoutes(app *fiber.App) {
+	adm := s.adminGroup(app)
+	adm.Get("/workshops", s.handleAdminWorkshops)
+	adm.Post("/workshops/:slug", s.handleAdminWorkshopSet)
+	adm.Get("/posters", s.handlePosters)
+}
+
+// adminWorkshop is one row of the organizer's table.
+type adminWorkshop struct {
+	Slug, Title   string
+	Open          bool
+	Decided       bool // the organizer's decision overrides the schedule
+	Opens, Closes string
+}
+
+func (s *server) handleAdminWorkshops(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	s.forgetOverrides()
+	rows := make([]adminWorkshop, 0, len(s.forms.Workshops))
+	for _, w := range s.forms.Workshops {
+		open, err := s.openNow(ctx, w)
+		if err != nil {
+			return err
+		}
+		s.overridesMu.Lock()
+		_, decided := s.overrides[w.Slug]
+		s.overridesMu.Unlock()
+		r := adminWorkshop{Slug: w.Slug, Title: w.Title.Get(forms.DefaultLanguage), Open: open, Decided: decided}
+		if !w.OpensAt.IsZero() {
+			r.Opens = formatTime(w.OpensAt)
+		}
+		if !w.ClosesAt.IsZero() {
+			r.Closes = formatTime(w.ClosesAt)
+		}
+		rows = append(rows, r)
+	}
+	return s.render(c, fiber.StatusOK, "admin_workshops", s.adminPage("Open and close workshops", map[string]any{
+		"Workshops": rows,
+		"CSRF":      s.csrfToken(c),
+	}))
+}
+
+// handleAdminWorkshopSet records the organizer's decision: action=open,
+// close, or schedule (forget the decision and follow the forms file).
+func (s *server) handleAdminWorkshopSet(c *fiber.Ctx) error {
+	w := s.forms.Workshop(c.Params("slug"))
+	if w == nil {
+		return &forms.Error{Code: forms.ENOTFOUND, Message: "No workshop " + c.Params("slug") + "."}
+	}
+	var open *bool
+	switch c.FormValue("action") {
+	case "open":
+		v := true
+		open = &v
+	case "close":
+		v := false
+		open = &v
+	case "schedule":
+	default:
+		return fiber.NewError(fiber.StatusBadRequest, "action must be open, close or schedule")
+	}
+	if err := s.db.SetWorkshopOpen(c.UserContext(), w.Slug, open); err != nil {
+		return err
+	}
+	s.forgetOverrides()
+	s.log.Info("workshop state set by the organizer", "workshop", w.Slug, "action", c.FormValue("action"))
+	return c.Redirect("/admin/workshops#w-"+w.Slug, fiber.StatusSeeOther)
+}
