@@ -1,0 +1,297 @@
+package main
+
+import (
+	"context"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+	"go.yaml.in/yaml/v3"
+
+	"feedback/forms"
+)
+
+var placeholder = regexp.MustCompile(`\{[a-z_]+\}`)
+
+func placeholders(s string) string {
+	p := placeholder.FindAllString(s, -1)
+	sort.Strings(p)
+	return strings.Join(p, " ")
+}
+
+// TestLocaleFiles checks that every locale file has exactly English's keys,
+// none empty, with the same {placeholders}.
+func TestLocaleFiles(t *testing.T) {
+	read := func(lang string) map[string]string {
+		data, err := localeFiles.ReadFile("locales/" + lang + ".yaml")
+		if err != nil {
+			t.Fatalf("%s: %v", lang, err)
+		}
+		m := map[string]string{}
+		if err := yaml.Unmarshal(data, &m); err != nil {
+			t.Fatalf("%s: %v", lang, err)
+		}
+		return m
+	}
+	en := read(forms.DefaultLanguage)
+	files, _ := fs.Glob(localeFiles, "locales/*.yaml")
+	if len(files) != len(forms.Languages) {
+		t.Errorf("%d locale files, want one per language (%v)", len(files), forms.Languages)
+	}
+	for _, lang := range forms.Languages {
+		m := read(lang)
+		for k, v := range en {
+			got, ok := m[k]
+			switch {
+			case !ok || strings.TrimSpace(got) == "":
+				t.Errorf("%s.yaml: %s missing", lang, k)
+			case placeholders(got) != placeholders(v):
+				t.Errorf("%s.yaml: %s has placeholders %q, English has %q", lang, k, placeholders(got), placeholders(v))
+			}
+		}
+		for k := range m {
+			if _, ok := en[k]; !ok {
+				t.Errorf("%s.yaml: %s is not in en.yaml", lang, k)
+			}
+		}
+		if d := m["dir"]; d != "ltr" && d != "rtl" {
+			t.Errorf("%s.yaml: dir %q", lang, d)
+		}
+	}
+	if read("ar")["dir"] != "rtl" {
+		t.Error("Arabic is not right-to-left")
+	}
+}
+
+// TestEveryKeyUsedExists finds every string key the templates and handlers
+// ask for and checks that English has it (and so, by TestLocaleFiles, every
+// language): a typo would otherwise show the key to participants.
+func TestEveryKeyUsedExists(t *testing.T) {
+	uses := regexp.MustCompile(`\b(?:T|Tf)\(?\s*(?:[a-zA-Z.]+,\s*)?"([a-z_]+)"`)
+	var sources []string
+	for _, pattern := range []string{"templates/*.html", "*.go"} {
+		names, _ := filepath.Glob(pattern)
+		for _, n := range names {
+			if !strings.HasSuffix(n, "_test.go") {
+				sources = append(sources, n)
+			}
+		}
+	}
+	seen := 0
+	for _, n := range sources {
+		data, err := os.ReadFile(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range uses.FindAllStringSubmatch(string(data), -1) {
+			seen++
+			if _, ok := mustCatalog(t)[forms.DefaultLanguage][m[1]]; !ok {
+				t.Errorf("%s asks for %q, which en.yaml lacks", n, m[1])
+			}
+		}
+	}
+	if seen < 30 {
+		t.Errorf("found only %d uses of locale keys: the pattern is out of date", seen)
+	}
+}
+
+func mustCatalog(t *testing.T) catalog {
+	t.Helper()
+	c, err := loadCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestValidationMessages checks every message a participant can be shown
+// for a refused answer, in every language, with the same numbers to fill.
+func TestValidationMessages(t *testing.T) {
+	verbs := regexp.MustCompile(`%[a-z]`)
+	keys := forms.MessageKeys()
+	if len(keys) < 15 {
+		t.Fatalf("only %d message keys", len(keys))
+	}
+	for _, k := range keys {
+		text := forms.MessageText(k)
+		en := strings.Join(verbs.FindAllString(text["en"], -1), "")
+		for _, lang := range forms.Languages {
+			s := strings.TrimSpace(text[lang])
+			if s == "" {
+				t.Errorf("message %s has no %s text", k, lang)
+				continue
+			}
+			if got := strings.Join(verbs.FindAllString(s, -1), ""); got != en {
+				t.Errorf("message %s in %s fills %q, English %q", k, lang, got, en)
+			}
+			if lang != "en" && s == text["en"] {
+				t.Errorf("message %s in %s is the English text", k, lang)
+			}
+		}
+	}
+}
+
+// TestDefaultFormsTranslated checks that the default questionnaire and the
+// workshop titles carry every language, option by option.
+func TestDefaultFormsTranslated(t *testing.T) {
+	f := forms.Default()
+	if strings.Join(f.Languages, ",") != strings.Join(forms.Languages, ",") {
+		t.Errorf("the default forms file offers %v, want %v", f.Languages, forms.Languages)
+	}
+	check := func(what string, text forms.Text) {
+		if len(text) == 0 {
+			return
+		}
+		for _, lang := range forms.Languages {
+			if strings.TrimSpace(text[lang]) == "" {
+				t.Errorf("%s has no %s text", what, lang)
+			}
+		}
+	}
+	n := 0
+	for _, w := range f.Workshops {
+		check("workshop "+w.Slug, w.Title)
+		for _, q := range w.Questions {
+			n++
+			check(w.Slug+"/"+q.ID, q.Label)
+			check(w.Slug+"/"+q.ID+" min_label", q.MinLabel)
+			check(w.Slug+"/"+q.ID+" max_label", q.MaxLabel)
+			for _, o := range q.Options {
+				check(w.Slug+"/"+q.ID+"/"+o.ID, o.Label)
+			}
+		}
+	}
+	if n < 8*14 {
+		t.Errorf("only %d questions checked", n)
+	}
+}
+
+// TestEveryPageInEveryLanguage renders each participant page in each
+// language and checks its lang and dir, its own words in that language, and
+// that no English interface string leaks into another language's page.
+func TestEveryPageInEveryLanguage(t *testing.T) {
+	a := mustApp(t)
+	closed := false
+	if err := a.db.SetWorkshopOpen(context.Background(), "next-generation", &closed); err != nil {
+		t.Fatal(err)
+	}
+	a.srv.forgetOverrides()
+	cat := a.srv.text
+	const slug = "data-governance"
+	for _, lang := range forms.Languages {
+		t.Run(lang, func(t *testing.T) {
+			sid := uuid.NewString()
+			ok := url.Values{"submission_id": {sid}, "lang": {lang}, "satisfaction": {"4"}, "relevance": {"4"}}
+			res, _ := a.do(t, postForm("/w/"+slug, ok))
+			if res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("send: %d", res.StatusCode)
+			}
+			pages := []struct {
+				name   string
+				req    *http.Request
+				status int
+				keys   []string
+				extra  []string
+			}{
+				{"list", get("/?lang=" + lang), 200, []string{"list_title", "list_intro", "workshop_closed"}, nil},
+				{"form", get("/w/" + slug + "?lang=" + lang), 200, []string{"required_note", "submit", "choose_any", "sending", "saved_offline", "restored"}, nil},
+				{"form-errors", postForm("/w/"+slug+"?lang="+lang, url.Values{"submission_id": {uuid.NewString()}, "lang": {lang}}), 422,
+					nil, []string{forms.Message(lang, forms.MsgRequired)}},
+				{"thanks", get("/w/"+slug+"/thanks?lang="+lang, "Cookie", submissionCookie(slug)+"="+sid), 200, []string{"thanks_title", "change_answers", "back_to_list"}, nil},
+				{"returning", get("/w/"+slug+"?lang="+lang, "Cookie", submissionCookie(slug)+"="+sid), 200, []string{"already_answered"}, nil},
+				{"closed", get("/w/next-generation?lang=" + lang), 200, []string{"closed_title"}, nil},
+				{"closed-post", postForm("/w/next-generation?lang="+lang, ok), 403, []string{"closed_title"}, []string{forms.Message(lang, forms.MsgClosed)}},
+				{"not-found", get("/w/no-such-workshop?lang=" + lang), 404, []string{"not_found_title", "not_found_body"}, nil},
+			}
+			for _, p := range pages {
+				res, body := a.do(t, p.req)
+				if res.StatusCode != p.status {
+					t.Errorf("%s: status %d, want %d", p.name, res.StatusCode, p.status)
+				}
+				if head := `<html lang="` + lang + `" dir="` + cat.Dir(lang) + `">`; !strings.Contains(body, head) {
+					t.Errorf("%s: no %s", p.name, head)
+				}
+				for _, k := range append([]string{"site_title", "skip_to_form"}, p.keys...) {
+					if !strings.Contains(body, htmlText(cat.T(lang, k))) {
+						t.Errorf("%s: lacks %s in %s: %q", p.name, k, lang, cat.T(lang, k))
+					}
+				}
+				for _, s := range p.extra {
+					if !strings.Contains(body, htmlText(s)) {
+						t.Errorf("%s: lacks %q", p.name, s)
+					}
+				}
+				if lang != "en" {
+					for k, en := range cat["en"] {
+						if k == "lang_name" || len(en) < 8 || cat[lang][k] == en {
+							continue
+						}
+						for _, part := range placeholder.Split(en, -1) {
+							if len(strings.TrimSpace(part)) >= 8 && strings.Contains(body, htmlText(part)) {
+								t.Errorf("%s: English %s leaks into the %s page: %q", p.name, k, lang, part)
+							}
+						}
+					}
+				}
+				if links := strings.Count(body, ` hreflang="`); links != len(forms.Languages) {
+					t.Errorf("%s: %d language links, want %d", p.name, links, len(forms.Languages))
+				}
+				if !strings.Contains(body, `hreflang="`+lang+`" dir="`+cat.Dir(lang)+`" aria-current="true"`) {
+					t.Errorf("%s: the language switcher does not mark %s as current", p.name, lang)
+				}
+			}
+		})
+	}
+}
+
+// TestLanguageRemembered follows the switcher's link once and checks that
+// the choice sticks, that Accept-Language picks a first page's language, and
+// that a response is stored with its language and its options by id.
+func TestLanguageRemembered(t *testing.T) {
+	a := mustApp(t)
+	res, body := a.do(t, get("/", "Accept-Language", "ar-EG,ar;q=0.9,en;q=0.5"))
+	if !strings.Contains(body, `<html lang="ar" dir="rtl">`) {
+		t.Fatalf("Accept-Language ar: %d", res.StatusCode)
+	}
+	res, _ = a.do(t, get("/w/data-governance?lang=uz", "Accept-Language", "ar"))
+	var chosen *http.Cookie
+	for _, c := range res.Cookies() {
+		if c.Name == "lang" {
+			chosen = c
+		}
+	}
+	if chosen == nil || chosen.Value != "uz" {
+		t.Fatalf("the switcher's choice is not remembered: %v", res.Cookies())
+	}
+	_, body = a.do(t, get("/", "Accept-Language", "ar", "Cookie", "lang=uz"))
+	if !strings.Contains(body, `<html lang="uz" dir="ltr">`) {
+		t.Error("the remembered choice does not win over Accept-Language")
+	}
+
+	stored := map[string]string{}
+	for _, lang := range []string{"zh", "ar", "ru"} {
+		sid := uuid.NewString()
+		v := url.Values{"submission_id": {sid}, "lang": {lang}, "satisfaction": {"5"}, "relevance": {"5"},
+			"useful_formats": {"case_studies", "group_exercises"}, "region": {"asia_pacific"}}
+		if res, _ := a.do(t, postForm("/w/data-governance", v, "Cookie", "lang=en")); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("%s: %d", lang, res.StatusCode)
+		}
+		r, err := a.db.ResponseBySubmission(context.Background(), sid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored[lang] = r.Lang + " " + strings.Join(r.Answers["useful_formats"].Choices, ",") + " " + strings.Join(r.Answers["region"].Choices, ",")
+	}
+	for lang, got := range stored {
+		if want := lang + " case_studies,group_exercises asia_pacific"; got != want {
+			t.Errorf("stored %q, want %q", got, want)
+		}
+	}
+}
