@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
+	"fmt"
 	"io"
 
 	"net"
@@ -12,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -455,4 +458,62 @@ func (discard) WriteHeader(int)             {}
 func jsString(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `'`, `\'`, "\n", `\n`)
 	return "'" + r.Replace(s) + "'"
+}
+
+// formPageBudget is the issue's bar: a form page with all its assets under
+// 30 KB compressed, on a first visit with nothing cached.
+const formPageBudget = 30 * 1024
+
+// TestFormPageWeight measures what a phone downloads to show a form on a
+// first visit: the page and every asset it links, gzip-compressed as served,
+// in every language (Arabic and Chinese text is longer in UTF-8).
+func TestFormPageWeight(t *testing.T) {
+	a := mustApp(t)
+	ref := regexp.MustCompile(`(?:src|href)="([^"]*)"`)
+	for _, lang := range forms.Languages {
+		res, page := a.do(t, get("/w/"+slug+"?lang="+lang, "Accept-Encoding", "gzip"))
+		if res.StatusCode != 200 || res.Header.Get("Content-Encoding") != "gzip" {
+			t.Fatalf("%s: form page %d, Content-Encoding %q: HTML must be compressed", lang, res.StatusCode, res.Header.Get("Content-Encoding"))
+		}
+		total, parts := len(page), []string{fmt.Sprintf("page %d", len(page))}
+		html := gunzip(t, page)
+		assets := 0
+		for _, m := range ref.FindAllStringSubmatch(html, -1) {
+			u := m[1]
+			if strings.Contains(u, "//") {
+				t.Errorf("%s: the page loads %s from another host", lang, u)
+			}
+			if !strings.HasPrefix(u, "/static/") {
+				continue
+			}
+			assets++
+			res, body := a.do(t, get(u, "Accept-Encoding", "gzip"))
+			if res.StatusCode != 200 || res.Header.Get("Content-Encoding") != "gzip" ||
+				!strings.Contains(res.Header.Get("Cache-Control"), "immutable") {
+				t.Errorf("%s: %s: %d, encoding %q, cache %q", lang, u, res.StatusCode, res.Header.Get("Content-Encoding"), res.Header.Get("Cache-Control"))
+			}
+			total += len(body)
+			parts = append(parts, fmt.Sprintf("%s %d", u, len(body)))
+		}
+		if assets != 2 {
+			t.Errorf("%s: %d assets linked, want the stylesheet and form.js", lang, assets)
+		}
+		t.Logf("%s: %d bytes compressed (%s)", lang, total, strings.Join(parts, ", "))
+		if total > formPageBudget {
+			t.Errorf("%s: the form page weighs %d bytes compressed, over %d", lang, total, formPageBudget)
+		}
+	}
+}
+
+func gunzip(tb testing.TB, s string) string {
+	tb.Helper()
+	zr, err := gzip.NewReader(strings.NewReader(s))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(b)
 }
