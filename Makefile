@@ -21,3 +21,10 @@ race:
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
+
+# One table: the submit paths against a bare Fiber handler and the export
+# against excelize's StreamWriter, measured in the same run (under 5 minutes).
+# BENCHFLAGS passes options, e.g. BENCHFLAGS="-duration 3s -profile prof".
+.PHONY: bench
+bench:
+	$(GO) run ./app/loadgen $(BENCHFLAGS)

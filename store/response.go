@@ -469,62 +469,87 @@ type Filter struct {
 // first submitted, reading them as a stream: memory does not grow with the
 // number of responses. fn must not keep r after it returns.
 func (db *DB) EachResponse(ctx context.Context, f Filter, fn func(r *forms.Response) error) error {
-	query := `SELECT r.id, r.public_id, r.submission_id, r.workshop, r.lang, r.submitted_at,
-	                 a.question, a.number, a.option, a.text
-	          FROM responses r LEFT JOIN answers a ON a.response_id = r.id`
+	// Two cursors merged by response id instead of one join: the join repeats
+	// a response's four strings on every one of its answer rows, and making
+	// those strings was most of the time a large export spent reading.
+	respQuery := `SELECT id, public_id, submission_id, workshop, lang, submitted_at FROM responses`
+	ansQuery := `SELECT response_id, question, number, option, text FROM answers ORDER BY response_id, rowid`
 	var args []any
 	if f.Workshop != "" {
-		query += ` WHERE r.workshop = ?`
+		respQuery += ` WHERE workshop = ?`
+		ansQuery = `SELECT a.response_id, a.question, a.number, a.option, a.text
+		            FROM answers a JOIN responses r ON r.id = a.response_id
+		            WHERE r.workshop = ? ORDER BY a.response_id, a.rowid`
 		args = append(args, f.Workshop)
 	}
-	query += ` ORDER BY r.id, a.rowid`
+	respQuery += ` ORDER BY id`
 	// One read transaction gives a consistent snapshot while writes go on.
 	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return translate(fmt.Errorf("store: read responses: %w", err))
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, query, args...)
+	resps, err := tx.QueryContext(ctx, respQuery, args...)
 	if err != nil {
 		return translate(fmt.Errorf("store: read responses: %w", err))
 	}
-	defer rows.Close()
+	defer resps.Close()
+	answers, err := tx.QueryContext(ctx, ansQuery, args...)
+	if err != nil {
+		return translate(fmt.Errorf("store: read answers: %w", err))
+	}
+	defer answers.Close()
 	var (
-		cur   *forms.Response
-		curID int64 = -1
+		a    answerRow
+		have bool // a holds the next answer row, not yet used
 	)
-	for rows.Next() {
+	for resps.Next() {
 		var (
 			rowID, millis int64
 			r             forms.Response
-			question      sql.NullString
-			number        sql.NullInt64
-			option, text  sql.NullString
 		)
-		if err := rows.Scan(&rowID, &r.ID, &r.SubmissionID, &r.Workshop, &r.Lang, &millis, &question, &number, &option, &text); err != nil {
+		if err := resps.Scan(&rowID, &r.ID, &r.SubmissionID, &r.Workshop, &r.Lang, &millis); err != nil {
 			return translate(fmt.Errorf("store: read responses: %w", err))
 		}
-		if rowID != curID {
-			if cur != nil {
-				if err := fn(cur); err != nil {
-					return err
+		r.SubmittedAt = time.UnixMilli(millis).UTC()
+		r.Answers = forms.Answers{}
+		for {
+			if !have {
+				if !answers.Next() {
+					break
 				}
+				if err := answers.Scan(&a.responseID, &a.question, &a.number, &a.option, &a.text); err != nil {
+					return translate(fmt.Errorf("store: read answers: %w", err))
+				}
+				have = true
 			}
-			r.SubmittedAt = time.UnixMilli(millis).UTC()
-			r.Answers = forms.Answers{}
-			cur, curID = &r, rowID
+			if a.responseID > rowID {
+				break // the next response's
+			}
+			if a.responseID == rowID {
+				addAnswer(r.Answers, a.question, a.number, a.option, a.text)
+			}
+			have = false
 		}
-		if question.Valid {
-			addAnswer(cur.Answers, question.String, number, option, text)
+		if err := fn(&r); err != nil {
+			return err
 		}
 	}
-	if err := rows.Err(); err != nil {
+	if err := resps.Err(); err != nil {
 		return translate(fmt.Errorf("store: read responses: %w", err))
 	}
-	if cur != nil {
-		return fn(cur)
+	if err := answers.Err(); err != nil {
+		return translate(fmt.Errorf("store: read answers: %w", err))
 	}
 	return nil
+}
+
+// answerRow is one row of the answers table as EachResponse reads it.
+type answerRow struct {
+	responseID   int64
+	question     string
+	number       sql.NullInt64
+	option, text sql.NullString
 }
 
 // CountResponses returns the number of responses per workshop slug.

@@ -7,7 +7,7 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"strconv"
-	"strings"
+	"time"
 
 	"feedback/forms"
 )
@@ -41,55 +41,98 @@ type answerSet struct {
 	formFields []byte
 }
 
-// makeAnswerSets draws n varied, valid answer sets over every workshop of f:
-// required questions always answered, optional ones most of the time.
+// drawAnswers draws one participant's valid answers to w: required questions
+// always answered, optional ones most of the time.
+func drawAnswers(rng *rand.Rand, w *forms.Workshop) forms.Answers {
+	answers := forms.Answers{}
+	for _, q := range w.Questions {
+		if !q.Required && rng.IntN(10) < 3 {
+			continue
+		}
+		switch q.Type {
+		case forms.Rating, forms.NPS:
+			answers[q.ID] = forms.Answer{Number: q.Min + rng.IntN(q.Max-q.Min+1)}
+		case forms.Single:
+			answers[q.ID] = forms.Answer{Choices: []string{q.Options[rng.IntN(len(q.Options))].ID}}
+		case forms.Multi:
+			var chosen []string
+			for _, o := range q.Options {
+				if rng.IntN(2) == 0 {
+					chosen = append(chosen, o.ID)
+				}
+			}
+			if len(chosen) > 0 {
+				answers[q.ID] = forms.Answer{Choices: chosen}
+			}
+		default:
+			answers[q.ID] = forms.Answer{Text: texts[rng.IntN(len(texts))]}
+		}
+	}
+	return answers
+}
+
+// makeAnswerSets draws n varied, valid answer sets over every workshop of f.
 func makeAnswerSets(f *forms.Forms, n int, seed uint64) []answerSet {
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	sets := make([]answerSet, 0, n)
 	for i := 0; i < n; i++ {
 		w := f.Workshops[i%len(f.Workshops)]
 		lang := f.Languages[rng.IntN(len(f.Languages))]
-		answers := map[string]any{}
+		answers := drawAnswers(rng, w)
+		js := map[string]any{}
 		form := url.Values{}
 		form.Set("lang", lang)
 		for _, q := range w.Questions {
-			if !q.Required && rng.IntN(10) < 3 {
+			a, ok := answers[q.ID]
+			if !ok {
 				continue
 			}
-			switch q.Type {
-			case forms.Rating, forms.NPS:
-				v := q.Min + rng.IntN(q.Max-q.Min+1)
-				answers[q.ID] = v
-				form.Set(q.ID, strconv.Itoa(v))
-			case forms.Single:
-				o := q.Options[rng.IntN(len(q.Options))].ID
-				answers[q.ID] = o
-				form.Set(q.ID, o)
-			case forms.Multi:
-				var chosen []string
-				for _, o := range q.Options {
-					if rng.IntN(2) == 0 {
-						chosen = append(chosen, o.ID)
-					}
-				}
-				if len(chosen) == 0 {
-					continue
-				}
-				answers[q.ID] = chosen
-				form[q.ID] = chosen
+			switch {
+			case q.IsScore():
+				js[q.ID] = a.Number
+				form.Set(q.ID, strconv.Itoa(a.Number))
+			case q.Type == forms.Multi:
+				js[q.ID] = a.Choices
+				form[q.ID] = a.Choices
+			case q.IsChoice():
+				js[q.ID] = a.Choices[0]
+				form.Set(q.ID, a.Choices[0])
 			default:
-				t := texts[rng.IntN(len(texts))]
-				answers[q.ID] = t
-				form.Set(q.ID, t)
+				js[q.ID] = a.Text
+				form.Set(q.ID, a.Text)
 			}
 		}
-		js, err := json.Marshal(answers)
+		b, err := json.Marshal(js)
 		if err != nil {
-			panic(fmt.Sprintf("loadgen: encode answers: %v", err)) // maps of ints and strings always encode
+			panic(fmt.Sprintf("loadgen: encode answers: %v", err)) // maps of ints, strings and lists always encode
 		}
-		sets = append(sets, answerSet{slug: w.Slug, lang: lang, jsonAnswers: js, formFields: []byte(form.Encode())})
+		sets = append(sets, answerSet{slug: w.Slug, lang: lang, jsonAnswers: b, formFields: []byte(form.Encode())})
 	}
 	return sets
+}
+
+// exportStart is when the export's responses were "submitted", one a second.
+var exportStart = time.Date(2025, 6, 25, 9, 0, 0, 0, time.UTC)
+
+// eachExportResponse calls fn with n responses over every workshop of f,
+// the same n every time: the database the export reads and the ceiling's
+// cells are the same data.
+func eachExportResponse(f *forms.Forms, n int, fn func(r *forms.Response) error) error {
+	rng := rand.New(rand.NewPCG(7, 7))
+	for i := 0; i < n; i++ {
+		w := f.Workshops[rng.IntN(len(f.Workshops))]
+		r := &forms.Response{
+			SubmissionID: newSubmissionID(rng),
+			Workshop:     w.Slug,
+			Lang:         f.Languages[rng.IntN(len(f.Languages))],
+			SubmittedAt:  exportStart.Add(time.Duration(i) * time.Second),
+			Answers:      drawAnswers(rng, w),
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // newSubmissionID makes a random version-4 UUID from the worker's own
@@ -139,8 +182,3 @@ func formBody(buf []byte, id string, a *answerSet) []byte {
 // apiPath and formPath are the two submit paths for a workshop.
 func apiPath(slug string) string  { return "/api/v1/workshops/" + slug + "/responses" }
 func formPath(slug string) string { return "/w/" + slug }
-
-// describe is a short label for a set, used in test failures.
-func (a *answerSet) describe() string {
-	return a.slug + " " + a.lang + " " + strings.TrimSpace(string(a.jsonAnswers))
-}

@@ -23,7 +23,7 @@ func (a audit) ok() bool {
 }
 
 func (a audit) String() string {
-	s := fmt.Sprintf("%d/%d", a.acked-a.missing, a.acked)
+	s := fmt.Sprintf("stored %d/%d", a.acked-a.missing, a.acked)
 	if a.duplicate > 0 {
 		s += fmt.Sprintf(" %d dup", a.duplicate)
 	}

@@ -48,6 +48,7 @@ func main() {
 		ceilingAddr  string
 		exportChild  string
 		exportCeilDB string
+		exportOut    string
 	)
 	flag.StringVar(&o.server, "server", "", "feedback server binary; empty builds ./app into a temporary directory")
 	flag.DurationVar(&o.duration, "duration", 6*time.Second, "measured time of each load")
@@ -61,6 +62,7 @@ func main() {
 	flag.StringVar(&ceilingAddr, "ceiling-addr", "", "internal: serve the bare Fiber ceiling on this address")
 	flag.StringVar(&exportChild, "export-run", "", "internal: run one export measurement (export or ceiling) and report it")
 	flag.StringVar(&exportCeilDB, "export-db", "", "internal: database of -export-run")
+	flag.StringVar(&exportOut, "export-out", "", "internal: workbook file of -export-run")
 	flag.Parse()
 
 	if ceilingAddr != "" {
@@ -71,13 +73,16 @@ func main() {
 		return
 	}
 	if exportChild != "" {
-		if err := exportChildRun(exportChild, exportCeilDB, o.exportN, os.Stdout); err != nil {
+		if err := exportChildRun(exportChild, exportCeilDB, exportOut, o.exportN, os.Stdout); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
 		return
 	}
 	for _, s := range strings.Split(clients, ",") {
+		if strings.TrimSpace(s) == "" {
+			continue
+		}
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n <= 0 {
 			fmt.Fprintf(os.Stderr, "loadgen: bad -clients %q\n", clients)
@@ -149,27 +154,13 @@ func bench(ctx context.Context, o options, out, progress io.Writer) (bool, error
 	if o.formClients > 0 && !containsInt(levels, o.formClients) {
 		levels = append(levels, o.formClients)
 	}
-	cp, err := start(ctx, nil, "-ceiling-addr", self)
-	if err != nil {
-		return false, err
-	}
-	for _, c := range levels {
-		fmt.Fprintf(progress, "ceiling, %d clients\n", c)
-		l := mk(pathAPI, c, uint64(c))
-		l.addr = cp.addr
-		res, err := l.run(ctx)
+	if len(levels) > 0 {
+		r, err := measureCeiling(ctx, self, levels, mk, ceiling, progress)
 		if err != nil {
-			cp.kill()
 			return false, err
 		}
-		ceiling[c] = res.rate()
-		rows = append(rows, loadRow("ceiling: bare Fiber", c, res, 0, "", "-"))
+		rows = append(rows, r...)
 	}
-	rss, _ := cp.peakRSS()
-	if err := cp.stop(); err != nil {
-		return false, err
-	}
-	rows[len(rows)-1].rss = mib(rss)
 
 	// The submit path, each level on a fresh server and database.
 	type run struct {
@@ -251,6 +242,39 @@ func bench(ctx context.Context, o options, out, progress io.Writer) (bool, error
 	return allOK, nil
 }
 
+// measureCeiling runs the bare Fiber handler in a process of its own and
+// drives it at every level; it records each level's rate in ceiling.
+func measureCeiling(ctx context.Context, self string, levels []int, mk func(path, int, uint64) *load,
+	ceiling map[int]float64, progress io.Writer) ([]row, error) {
+	cp, err := start(ctx, nil, "-ceiling-addr", self)
+	if err != nil {
+		return nil, err
+	}
+	var rows []row
+	for _, c := range levels {
+		fmt.Fprintf(progress, "ceiling, %d clients\n", c)
+		l := mk(pathAPI, c, uint64(c))
+		l.addr = cp.addr
+		res, err := l.run(ctx)
+		if err != nil {
+			cp.kill()
+			return nil, err
+		}
+		ceiling[c] = res.rate()
+		rows = append(rows, loadRow("ceiling: bare Fiber", c, res, 0, "", "-"))
+	}
+	rss, err := cp.peakRSS()
+	if err != nil {
+		cp.kill()
+		return nil, err
+	}
+	if err := cp.stop(); err != nil {
+		return nil, err
+	}
+	rows[len(rows)-1].rss = mib(rss)
+	return rows, nil
+}
+
 func loadRow(name string, clients int, res *result, ceiling float64, rss, check string) row {
 	r := row{
 		name:    name,
@@ -271,7 +295,7 @@ func loadRow(name string, clients int, res *result, ceiling float64, rss, check 
 
 func printTable(w io.Writer, rows []row) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "what\tclients\ttime\tresponses/s\tp50\tp99\tvs ceiling\tpeak RSS\tin DB\t")
+	fmt.Fprintln(tw, "what\tclients\ttime\tresponses/s\tp50\tp99\tvs ceiling\tpeak RSS\tcheck\t")
 	for _, r := range rows {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.name, r.clients, r.elapsed, r.rate, r.p50, r.p99, r.ratio, r.rss, r.check)
 	}
