@@ -402,7 +402,7 @@ func TestBrowser(t *testing.T) {
 		must(t, ctx, chromedp.Click(chromedp.ID("f-role-academia")))
 		id := eval[string](t, ctx, `document.querySelector('[name=submission_id]').value`)
 		must(t, ctx, chromedp.Reload())
-		waitFor(t, ctx, "the restored notice", `document.getElementById('status').textContent === `+jsString(site.srv.text.T("en", "restored")), 5*time.Second)
+		waitFor(t, ctx, "the restored notice", `!document.getElementById('restored').hidden && document.getElementById('restored').textContent === `+jsString(site.srv.text.T("en", "restored")), 5*time.Second)
 		screenshot(t, ctx, "form-restored-en")
 		checks := map[string]string{
 			`document.getElementById('f-satisfaction-3').checked`:               "true",

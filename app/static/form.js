@@ -27,7 +27,12 @@
   var form, key, status, queued = false, busy = false, timer = 0, delay = 0;
 
   function msg(name) { return form.getAttribute('data-msg-' + name) || ''; }
-  function say(text) { if (status) status.textContent = text; }
+  // say shows how sending goes next to the button that was pressed.
+  function say(text) {
+    if (!status) return;
+    status.textContent = text;
+    if (status.scrollIntoView) status.scrollIntoView({ block: 'nearest' });
+  }
   function each(fn) { Array.prototype.forEach.call(form.elements, fn); }
   function answer(el) { return el.name && el.name !== 'submission_id' && el.name !== 'lang' && !el.disabled; }
   function tick(el) { return el.type === 'radio' || el.type === 'checkbox'; }
@@ -66,7 +71,11 @@
       if (tick(el)) el.checked = vals.indexOf(el.value) >= 0;
       else el.value = vals[0] || '';
     });
-    say(msg('restored'));
+    var note = document.getElementById('restored');
+    if (note) {
+      note.textContent = msg('restored');
+      note.hidden = false;
+    }
     return c.queued;
   }
 
