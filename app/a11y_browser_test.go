@@ -63,18 +63,18 @@ func checkLayout(t *testing.T, ctx context.Context, page string) {
 	must(t, ctx, chromedp.EmulateViewport(320, phoneHeight, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait))
 	defer must(t, ctx, chromedp.EmulateViewport(phoneWidth, phoneHeight, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait))
 	for _, size := range []string{"100%", "200%"} {
-		over := eval[int](t, ctx, `(() => { document.documentElement.style.fontSize = '`+size+`';
-			const o = document.documentElement.scrollWidth - document.documentElement.clientWidth;
-			document.documentElement.style.fontSize = ''; return o; })()`)
+		must(t, ctx, chromedp.Evaluate[chromedp.Void](`document.documentElement.style.fontSize = '`+size+`'`))
+		over := eval[int](t, ctx, `document.documentElement.scrollWidth - document.documentElement.clientWidth`)
 		if over > 0 {
-			wide := eval[[]string](t, ctx, `(() => { document.documentElement.style.fontSize = '`+size+`';
-				const w = document.documentElement.clientWidth;
-				const out = Array.from(document.querySelectorAll('body *')).filter(e => {
-					const r = e.getBoundingClientRect(); return r.right > w + 1 || r.left < -1;
-				}).slice(0, 5).map(e => e.outerHTML.slice(0, 100));
-				document.documentElement.style.fontSize = ''; return out; })()`)
+			wide := eval[[]string](t, ctx, `Array.from(document.querySelectorAll('body *')).filter(e => {
+				const r = e.getBoundingClientRect(); return r.right > document.documentElement.clientWidth + 1 || r.left < -1;
+			}).slice(0, 5).map(e => e.outerHTML.slice(0, 100))`)
 			t.Errorf("%s: at 320 px wide and %s text the page scrolls sideways by %d px:\n  %s", page, size, over, strings.Join(wide, "\n  "))
 		}
+		if size == "200%" {
+			screenshot(t, ctx, strings.ReplaceAll(page, "/", "-")+"-320px-200pc")
+		}
+		must(t, ctx, chromedp.Evaluate[chromedp.Void](`document.documentElement.style.fontSize = ''`))
 	}
 }
 
