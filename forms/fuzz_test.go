@@ -119,13 +119,13 @@ func FuzzValidateForm(f *testing.F) {
 	f.Add("satisfaction=5&relevance=4&takeaway=a%00b&improve=%E2%80%AEevil&colour=red", "uz")
 	f.Add("satisfaction=5&relevance=4&next_step="+strings.Repeat("%D0%B6", 1001), "es")
 	f.Add("", "xx")
+	w := forms.Default().Workshop("data-governance")
 	f.Fuzz(func(t *testing.T, body, lang string) {
 		values, err := url.ParseQuery(body)
 		if err != nil {
 			return
 		}
 		in := forms.Input(values)
-		w := forms.Default().Workshop("data-governance")
 		answers, err := w.Validate(in, lang)
 		checkValidation(t, w, in, answers, err)
 	})
@@ -140,6 +140,7 @@ func FuzzValidateJSON(f *testing.F) {
 	f.Add([]byte(`{"answers":{"satisfaction":5,"relevance":4,"takeaway":"caf` + "\xe9" + `","x":{}}}`))
 	f.Add([]byte(`{"answers":{"satisfaction":1e9,"relevance":-1e9,"recommend":9007199254740993}}`))
 	f.Add([]byte(`[]`))
+	w := forms.Default().Workshop("next-generation")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var body struct {
 			Lang    string                     `json:"lang"`
@@ -149,7 +150,6 @@ func FuzzValidateJSON(f *testing.F) {
 		if err := dec.Decode(&body); err != nil || dec.Decode(new(json.RawMessage)) != io.EOF {
 			return
 		}
-		w := forms.Default().Workshop("next-generation")
 		in, typeErrs := w.InputFromJSON(body.Answers, body.Lang)
 		for id, msg := range typeErrs {
 			if msg == "" {

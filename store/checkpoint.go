@@ -51,8 +51,8 @@ func (db *DB) kickCheckpoint() {
 }
 
 // openCheckpointer opens the checkpointer's connection.
-func openCheckpointer(path string) (*sql.DB, error) {
-	c, err := sql.Open("sqlite", dsn(path, modeCheckpoint))
+func openCheckpointer(g *guard, path string) (*sql.DB, error) {
+	c, err := g.open(dsn(path, modeCheckpoint))
 	if err != nil {
 		return nil, err
 	}

@@ -57,6 +57,7 @@ type DB struct {
 
 	ckpt     *sql.DB // the checkpointer's connection
 	ckptKick chan struct{}
+	guard    *guard // watches that the file at path is the one in use
 }
 
 // connection modes of dsn.
@@ -102,7 +103,13 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if opt.ReadConns <= 0 {
 		opt.ReadConns = 4
 	}
-	w, err := sql.Open("sqlite", dsn(path, modeWrite))
+	// Every connection goes through the guard (guard.go), which notices a
+	// database file that vanished or was replaced, and recovers from it.
+	g, err := newGuard(path, dsn(path, modeWrite))
+	if err != nil {
+		return nil, err
+	}
+	w, err := g.open(dsn(path, modeWrite))
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
@@ -114,14 +121,14 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", dsn(path, modeRead))
+	r, err := g.open(dsn(path, modeRead))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s for reading: %w", path, err)
 	}
 	r.SetMaxOpenConns(opt.ReadConns)
 	r.SetMaxIdleConns(opt.ReadConns)
-	c, err := openCheckpointer(path)
+	c, err := openCheckpointer(g, path)
 	if err != nil {
 		r.Close()
 		w.Close()
@@ -137,7 +144,9 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		now:      func() time.Time { return time.Now().UTC() },
 		ckpt:     c,
 		ckptKick: make(chan struct{}, 1),
+		guard:    g,
 	}
+	g.startKeeper()
 	db.stmts.db = w
 	db.wg.Add(2)
 	go db.writer()
@@ -156,6 +165,7 @@ func (db *DB) Close() error {
 		db.mu.Unlock()
 		db.wg.Wait()
 		err = errors.Join(db.read.Close(), db.ckpt.Close(), db.write.Close())
+		db.guard.close()
 		if err != nil {
 			err = fmt.Errorf("store: close: %w", err)
 		}
@@ -167,10 +177,11 @@ func (db *DB) Close() error {
 func (db *DB) Path() string { return db.path }
 
 // Ping checks that the file can be read and written, for /healthz: a disk that
-// is full or read-only fails here before a participant's response does.
+// is full or read-only fails here before a participant's response does, and a
+// file that vanished is noticed (and recovered, see guard.go) here too.
 func (db *DB) Ping(ctx context.Context) error {
-	if _, err := os.Stat(db.path); err != nil {
-		return translate(fmt.Errorf("store: ping: %w", err))
+	if err := db.guard.checkSpace(); err != nil {
+		return err
 	}
 	if _, err := db.write.ExecContext(ctx, "PRAGMA user_version = 0"); err != nil {
 		return translate(fmt.Errorf("store: ping: %w", err))
