@@ -1,0 +1,147 @@
+package export
+
+import (
+	"fmt"
+	"strings"
+
+	"feedback/forms"
+)
+
+// writeAbout writes the codebook: when the workbook was made, what it counts,
+// every question with its type and scale, and how each figure is computed.
+func (wb *Workbook) writeAbout() error {
+	s := &sheet{f: wb.file, name: SheetAbout}
+	st := wb.st
+	s.width(1, 1, 30)
+	s.width(2, 2, 20)
+	s.width(3, 3, 10)
+	s.width(4, 4, 50)
+	s.width(5, 5, 60)
+	s.width(6, 6, 40)
+	s.text(1, 1, "About this workbook", st.title)
+	s.freeze(0, 1)
+	s.printWide()
+	row := 3
+	kv := func(k string, v func()) {
+		s.text(1, row, k, st.label)
+		v()
+		row++
+	}
+	kv("Exported at (UTC)", func() { s.float(2, row, excelTime(wb.opt.Now), st.date) })
+	scope := "all workshops"
+	if wb.opt.Workshop != "" {
+		scope = "only " + wb.opt.Workshop
+	}
+	kv("Workshops", func() { s.text(2, row, scope, 0) })
+	kv("Responses", func() { s.int(2, row, wb.tally.All.Responses, st.count) })
+	if wb.tally.Unknown > 0 {
+		kv("Responses to workshops no longer in the forms file", func() {
+			s.int(2, row, wb.tally.Unknown, st.count)
+			s.text(4, row, "Listed in Responses and Comments; counted in no summary.", st.small)
+		})
+	}
+	kv("Comments (text answers)", func() { s.int(2, row, wb.comments, st.count) })
+	kv("Key quotes (starred)", func() { s.int(2, row, len(wb.quotes), st.count) })
+
+	row++
+	s.text(1, row, "Sheets", st.section)
+	row++
+	sheets := [][2]string{
+		{SheetOverview, "One row per workshop in forum order, a total row over all responses, and a chart of mean satisfaction per workshop."},
+		{"one per workshop", "Key figures; for each rating n, mean, count and share of each score; the NPS; each choice question's counts and shares; who answered (role, region, gender); charts of the distributions."},
+		{SheetKeyQuotes, "The comments starred on the dashboard, by workshop."},
+		{SheetComments, "Every non-empty text answer, with a filter on each column."},
+		{SheetResponses, "One row per response: submission_id, workshop, submitted at (UTC), language, then one column per question id (a multiple choice lists option ids joined with \"; \")."},
+		{SheetAbout, "This codebook."},
+	}
+	for _, sh := range sheets {
+		s.text(1, row, sh[0], st.label)
+		s.text(2, row, sh[1], 0)
+		row++
+	}
+
+	row++
+	s.text(1, row, "Questions", st.section)
+	row++
+	for i, h := range []string{"Question id", "Type", "Required", "Scale or options (id = English label)", "Text (English)", "Asked in"} {
+		s.text(i+1, row, h, st.header)
+	}
+	row++
+	for _, q := range rawQuestions(wb.forms, wb.opt.Workshop) {
+		s.text(1, row, q.ID, st.wrap)
+		s.text(2, row, string(q.Type), st.wrap)
+		req := "no"
+		if q.Required {
+			req = "yes"
+		}
+		s.text(3, row, req, st.wrap)
+		s.text(4, row, scaleOf(q), st.wrap)
+		s.text(5, row, label(q), st.wrap)
+		s.text(6, row, wb.askedIn(q.ID), st.wrap)
+		row++
+	}
+
+	row++
+	s.text(1, row, "How each figure is computed", st.section)
+	row++
+	s.text(1, row, "Figure", st.header)
+	s.text(2, row, "How", st.header)
+	s.merge(2, row, 5, row)
+	row++
+	for _, f := range [][2]string{
+		{"Responses", "Number of forms submitted. A participant who changed their answers counts once, with the last answers."},
+		{"n", "People who answered the question; questions left blank are not counted anywhere."},
+		{"Mean", "Sum of the scores ÷ n, on the question's scale; shown with two decimals."},
+		{"Count and share of a score", "People who gave that score, and that number ÷ n."},
+		{"Knowledge gain", "Mean of knowledge_after − mean of knowledge_before, each over the people who answered it."},
+		{"NPS (Net Promoter Score)", "From the 0–10 question: promoters answer 9–10, passives 7–8, detractors 0–6. NPS = % promoters − % detractors, from −100 to 100."},
+		{"Choice counts and shares", "People who chose the option, and that number ÷ people who answered the question. Answers add up by option id, whatever language they were given in."},
+		{"Who answered", fmt.Sprintf("Responses grouped by role, region and gender. A figure about fewer than %d people shows %s, so that nobody in a small group can be recognised; \"No answer\" groups those who skipped the question.", forms.MinGroupSize, suppressed)},
+		{"Total row", "The same figures over every response of the workshops in this workbook, not an average of the workshop rows."},
+		{"Times", "Submission times are in UTC."},
+	} {
+		s.text(1, row, f[0], st.label)
+		s.text(2, row, f[1], st.wrap)
+		s.merge(2, row, 5, row)
+		row++
+	}
+	return s.done("about sheet")
+}
+
+// scaleOf describes a question's answers for the codebook.
+func scaleOf(q *forms.Question) string {
+	switch {
+	case q.IsScore():
+		s := fmt.Sprintf("%d–%d", q.Min, q.Max)
+		lo, hi := q.MinLabel.Get(forms.DefaultLanguage), q.MaxLabel.Get(forms.DefaultLanguage)
+		if lo != "" || hi != "" {
+			s += fmt.Sprintf(" (%d = %s, %d = %s)", q.Min, lo, q.Max, hi)
+		}
+		return s
+	case q.IsChoice():
+		parts := make([]string, len(q.Options))
+		for i, o := range q.Options {
+			parts[i] = o.ID + " = " + optionLabel(q, o.ID)
+		}
+		kind := "one of"
+		if q.Type == forms.Multi {
+			kind = "any of"
+		}
+		return kind + ": " + strings.Join(parts, "; ")
+	}
+	return fmt.Sprintf("free text, up to %d characters", q.MaxLength)
+}
+
+// askedIn names the workshops that ask a question, or "every workshop".
+func (wb *Workbook) askedIn(id string) string {
+	var in []string
+	for _, w := range wb.workshops {
+		if w.Question(id) != nil {
+			in = append(in, w.Slug)
+		}
+	}
+	if len(in) == len(wb.workshops) && len(in) > 1 {
+		return "every workshop"
+	}
+	return strings.Join(in, ", ")
+}

@@ -1,0 +1,261 @@
+package export
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// styles are the cell formats of the workbook, made once per file.
+type styles struct {
+	title, section, header, headerWrap, bold, label    int
+	count, boldCount, share, boldShare, mean, boldMean int
+	nps, boldNPS, gain, boldGain                       int
+	date, wrap, small, link                            int
+}
+
+// Number formats, in the rapporteur's terms.
+const (
+	fmtCount = "0"
+	fmtShare = "0.0%"
+	fmtMean  = "0.00"
+	fmtNPS   = "0.0"
+	fmtGain  = "+0.00;-0.00;0.00"
+	fmtDate  = "yyyy-mm-dd hh:mm:ss"
+)
+
+func newStyles(f *excelize.File) (styles, error) {
+	var (
+		s   styles
+		err error
+	)
+	add := func(dst *int, st *excelize.Style) {
+		if err != nil {
+			return
+		}
+		*dst, err = f.NewStyle(st)
+	}
+	num := func(format string, bold bool) *excelize.Style {
+		fm := format
+		st := &excelize.Style{CustomNumFmt: &fm, Alignment: &excelize.Alignment{Horizontal: "right", Vertical: "top"}}
+		if bold {
+			st.Font = &excelize.Font{Bold: true}
+			st.Border = []excelize.Border{{Type: "top", Color: "000000", Style: 1}}
+		}
+		return st
+	}
+	headerFill := excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DCE6F0"}}
+	headerBorder := []excelize.Border{{Type: "bottom", Color: "000000", Style: 1}}
+	add(&s.title, &excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}})
+	add(&s.section, &excelize.Style{Font: &excelize.Font{Bold: true, Size: 12}})
+	add(&s.header, &excelize.Style{Font: &excelize.Font{Bold: true}, Fill: headerFill, Border: headerBorder,
+		Alignment: &excelize.Alignment{Vertical: "top"}})
+	add(&s.headerWrap, &excelize.Style{Font: &excelize.Font{Bold: true}, Fill: headerFill, Border: headerBorder,
+		Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
+	add(&s.bold, &excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{Vertical: "top"},
+		Border: []excelize.Border{{Type: "top", Color: "000000", Style: 1}}})
+	add(&s.label, &excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{Vertical: "top"}})
+	add(&s.count, num(fmtCount, false))
+	add(&s.boldCount, num(fmtCount, true))
+	add(&s.share, num(fmtShare, false))
+	add(&s.boldShare, num(fmtShare, true))
+	add(&s.mean, num(fmtMean, false))
+	add(&s.boldMean, num(fmtMean, true))
+	add(&s.nps, num(fmtNPS, false))
+	add(&s.boldNPS, num(fmtNPS, true))
+	add(&s.gain, num(fmtGain, false))
+	add(&s.boldGain, num(fmtGain, true))
+	add(&s.date, &excelize.Style{CustomNumFmt: strPtr(fmtDate), Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "top"}})
+	add(&s.wrap, &excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	add(&s.small, &excelize.Style{Font: &excelize.Font{Italic: true, Color: "404040"}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	add(&s.link, &excelize.Style{Font: &excelize.Font{Color: "0563C1", Underline: "single"}, Alignment: &excelize.Alignment{Vertical: "top"}})
+	if err != nil {
+		return s, fmt.Errorf("export: styles: %w", err)
+	}
+	return s, nil
+}
+
+func strPtr(s string) *string { return &s }
+
+// sheet writes cells of one sheet, keeping the first error so that layout
+// code reads as a list of cells. Every text goes through SetCellStr: it is
+// stored as a string and never read as a formula, whatever it starts with.
+type sheet struct {
+	f    *excelize.File
+	name string
+	err  error
+}
+
+func cell(col, row int) string {
+	c, _ := excelize.CoordinatesToCellName(col, row)
+	return c
+}
+
+// absRange is an absolute reference to a range of this sheet, for charts.
+func (s *sheet) absRange(col1, row1, col2, row2 int) string {
+	a, _ := excelize.CoordinatesToCellName(col1, row1, true)
+	b, _ := excelize.CoordinatesToCellName(col2, row2, true)
+	return quoteSheet(s.name) + "!" + a + ":" + b
+}
+
+// quoteSheet quotes a sheet name for a reference.
+func quoteSheet(name string) string {
+	return "'" + strings.ReplaceAll(name, "'", "''") + "'"
+}
+
+func (s *sheet) text(col, row int, v string, style int) {
+	if s.err != nil {
+		return
+	}
+	s.err = s.f.SetCellStr(s.name, cell(col, row), v)
+	s.style(col, row, style)
+}
+
+func (s *sheet) int(col, row int, v int, style int) {
+	if s.err != nil {
+		return
+	}
+	s.err = s.f.SetCellInt(s.name, cell(col, row), int64(v))
+	s.style(col, row, style)
+}
+
+func (s *sheet) float(col, row int, v float64, style int) {
+	if s.err != nil {
+		return
+	}
+	s.err = s.f.SetCellFloat(s.name, cell(col, row), v, -1, 64)
+	s.style(col, row, style)
+}
+
+func (s *sheet) time(col, row int, v time.Time) {
+	if s.err != nil {
+		return
+	}
+	s.err = s.f.SetCellValue(s.name, cell(col, row), v.UTC())
+	s.style(col, row, 0)
+}
+
+func (s *sheet) style(col, row int, style int) {
+	if s.err != nil || style == 0 {
+		return
+	}
+	s.err = s.f.SetCellStyle(s.name, cell(col, row), cell(col, row), style)
+}
+
+// styleRange styles a block of cells at once.
+func (s *sheet) styleRange(col1, row1, col2, row2, style int) {
+	if s.err != nil {
+		return
+	}
+	s.err = s.f.SetCellStyle(s.name, cell(col1, row1), cell(col2, row2), style)
+}
+
+// height sets a row's height in points.
+func (s *sheet) height(row int, h float64) {
+	if s.err != nil {
+		return
+	}
+	s.err = s.f.SetRowHeight(s.name, row, h)
+}
+
+func (s *sheet) width(col1, col2 int, w float64) {
+	if s.err != nil {
+		return
+	}
+	a, _ := excelize.ColumnNumberToName(col1)
+	b, _ := excelize.ColumnNumberToName(col2)
+	s.err = s.f.SetColWidth(s.name, a, b, w)
+}
+
+func (s *sheet) merge(col1, row1, col2, row2 int) {
+	if s.err != nil {
+		return
+	}
+	s.err = s.f.MergeCell(s.name, cell(col1, row1), cell(col2, row2))
+}
+
+// freeze keeps the first rows (and cols) in view while scrolling.
+func (s *sheet) freeze(cols, rows int) {
+	if s.err != nil {
+		return
+	}
+	s.err = s.f.SetPanes(s.name, &excelize.Panes{
+		Freeze: true, XSplit: cols, YSplit: rows, TopLeftCell: cell(cols+1, rows+1), ActivePane: activePane(cols, rows),
+	})
+}
+
+func activePane(cols, rows int) string {
+	switch {
+	case cols > 0 && rows > 0:
+		return "bottomRight"
+	case cols > 0:
+		return "topRight"
+	}
+	return "bottomLeft"
+}
+
+// printWide sets the sheet to print landscape, one page wide, so that a
+// summary sheet prints (or becomes a PDF) without tables cut in two.
+func (s *sheet) printWide() {
+	if s.err != nil {
+		return
+	}
+	landscape, one, any := "landscape", 1, 0
+	if s.err = s.f.SetPageLayout(s.name, &excelize.PageLayoutOptions{Orientation: &landscape, FitToWidth: &one, FitToHeight: &any}); s.err != nil {
+		return
+	}
+	fit := true
+	s.err = s.f.SetSheetProps(s.name, &excelize.SheetPropsOptions{FitToPage: &fit})
+}
+
+func (s *sheet) chart(at string, c *excelize.Chart) {
+	if s.err != nil {
+		return
+	}
+	// One colour per series: varying colours by point would make a bar of
+	// one workshop look like a different measure.
+	vary := false
+	c.VaryColors = &vary
+	s.err = s.f.AddChart(s.name, at, c)
+}
+
+func (s *sheet) done(what string) error {
+	if s.err != nil {
+		return fmt.Errorf("export: %s: %w", what, s.err)
+	}
+	return nil
+}
+
+// rowHeight estimates the height in points of a row whose cells wrap text in
+// columns of the given widths (in characters), since neither Excel nor
+// LibreOffice grows a row to fit wrapped text written by a program.
+func rowHeight(texts []string, widths []float64) float64 {
+	lines := 1
+	for i, t := range texts {
+		if i >= len(widths) || t == "" {
+			continue
+		}
+		n := 0
+		for _, para := range strings.Split(t, "\n") {
+			w := 0.0
+			for _, r := range para {
+				w += runeWidth(r)
+			}
+			n += max(1, int(math.Ceil(w/(widths[i]*0.95))))
+		}
+		lines = max(lines, n)
+	}
+	return min(409, 15*float64(lines)+1)
+}
+
+// runeWidth is a character's width in Excel's units: CJK characters take two.
+func runeWidth(r rune) float64 {
+	if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) || (r >= 0xFF00 && r <= 0xFFEF) {
+		return 2
+	}
+	return 1
+}
