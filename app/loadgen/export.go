@@ -53,7 +53,7 @@ func exportRows(ctx context.Context, self, dir string, n int, progress io.Writer
 		return row{
 			name: name, clients: "-", elapsed: fmt.Sprintf("%.1f s", r.Seconds),
 			rate: fmt.Sprintf("%.0f", float64(r.Rows)/r.Seconds), p50: "-", p99: "-",
-			ratio: ratio, rss: mib(r.Peak), check: notes,
+			ratio: ratio, cpu: "-", rss: mib(r.Peak), check: notes,
 		}
 	}
 	notes := fmt.Sprintf("%.2f× ceiling time, %.1f MiB file", exp.Seconds/ceil.Seconds, float64(exp.Bytes)/(1<<20))

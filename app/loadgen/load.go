@@ -33,6 +33,8 @@ type load struct {
 	path        path
 	sets        []answerSet
 	seed        uint64
+	// pid is the server's process, whose CPU time the load measures.
+	pid int
 }
 
 // result is what a load measured.
@@ -46,6 +48,18 @@ type result struct {
 	// acked holds every submission_id the server acknowledged, warm-up
 	// included: all of them must be in the database at the end.
 	acked []string
+	// serverCPU is the CPU time (user and system) the server spent in the
+	// counted time: per response it says what the work costs, whatever else
+	// runs on the machine.
+	serverCPU time.Duration
+}
+
+// cpuPerResponse is the server's CPU time per counted response.
+func (r *result) cpuPerResponse() time.Duration {
+	if r.requests == 0 || r.serverCPU <= 0 {
+		return 0
+	}
+	return r.serverCPU / time.Duration(r.requests)
 }
 
 // rate is the counted requests per second.
@@ -164,11 +178,15 @@ func (l *load) run(ctx context.Context) (*result, error) {
 		}(c)
 	}
 	sleep(ctx, l.warmup)
+	cpu0, cpuErr := processCPU(l.pid)
 	counting.Store(true)
 	start := time.Now()
 	sleep(ctx, l.duration)
 	counting.Store(false)
 	total.elapsed = time.Since(start)
+	if cpu1, err := processCPU(l.pid); err == nil && cpuErr == nil {
+		total.serverCPU = cpu1 - cpu0
+	}
 	stop.Store(true)
 	wg.Wait()
 	total.requests = len(total.latencies)

@@ -111,6 +111,7 @@ type row struct {
 	rate     string
 	p50, p99 string
 	ratio    string
+	cpu      string // server CPU time per response
 	rss      string
 	check    string
 }
@@ -192,7 +193,7 @@ func bench(ctx context.Context, o options, out, progress io.Writer) (bool, error
 			return false, err
 		}
 		l := mk(r.p, r.clients, uint64(1000+i))
-		l.addr = sp.addr
+		l.addr, l.pid = sp.addr, sp.cmd.Process.Pid
 		var profErr chan error
 		if profiling {
 			profErr = make(chan error, 1)
@@ -228,6 +229,14 @@ func bench(ctx context.Context, o options, out, progress io.Writer) (bool, error
 		_ = os.Remove(db)
 	}
 
+	// The same submit path on the PostgreSQL store, one and two replicas
+	// (postgres.go); skipped unless FEEDBACK_BENCH_POSTGRES is set.
+	pgRows, pgOK, err := postgresRows(ctx, o, mk, ceiling, progress)
+	if err != nil {
+		return false, err
+	}
+	rows, allOK = append(rows, pgRows...), allOK && pgOK
+
 	if o.exportN > 0 {
 		er, err := exportRows(ctx, self, dir, o.exportN, progress)
 		if err != nil {
@@ -254,7 +263,7 @@ func measureCeiling(ctx context.Context, self string, levels []int, mk func(path
 	for _, c := range levels {
 		fmt.Fprintf(progress, "ceiling, %d clients\n", c)
 		l := mk(pathAPI, c, uint64(c))
-		l.addr = cp.addr
+		l.addr, l.pid = cp.addr, cp.cmd.Process.Pid
 		res, err := l.run(ctx)
 		if err != nil {
 			cp.kill()
@@ -284,8 +293,12 @@ func loadRow(name string, clients int, res *result, ceiling float64, rss, check 
 		p50:     ms(res.percentile(50)),
 		p99:     ms(res.percentile(99)),
 		ratio:   "1.00",
+		cpu:     "-",
 		rss:     rss,
 		check:   check,
+	}
+	if c := res.cpuPerResponse(); c > 0 {
+		r.cpu = fmt.Sprintf("%.0f µs", float64(c.Nanoseconds())/1000)
 	}
 	if ceiling > 0 {
 		r.ratio = fmt.Sprintf("%.2f", res.rate()/ceiling)
@@ -295,9 +308,9 @@ func loadRow(name string, clients int, res *result, ceiling float64, rss, check 
 
 func printTable(w io.Writer, rows []row) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "what\tclients\ttime\tresponses/s\tp50\tp99\tvs ceiling\tpeak RSS\tcheck\t")
+	fmt.Fprintln(tw, "what\tclients\ttime\tresponses/s\tp50\tp99\tvs ceiling\tCPU/resp\tpeak RSS\tcheck\t")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.name, r.clients, r.elapsed, r.rate, r.p50, r.p99, r.ratio, r.rss, r.check)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.name, r.clients, r.elapsed, r.rate, r.p50, r.p99, r.ratio, r.cpu, r.rss, r.check)
 	}
 	tw.Flush()
 }

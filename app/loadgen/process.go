@@ -98,6 +98,36 @@ func peakRSSOf(pid int) (int64, error) {
 	return 0, errors.New("loadgen: no VmHWM in /proc status")
 }
 
+// clockTick is the unit of the CPU times in /proc/<pid>/stat (USER_HZ, 100
+// on Linux whatever the kernel's own tick).
+const clockTick = 10 * time.Millisecond
+
+// processCPU is the user plus system CPU time pid has used so far.
+func processCPU(pid int) (time.Duration, error) {
+	if pid <= 0 {
+		return 0, errors.New("loadgen: no process")
+	}
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, fmt.Errorf("loadgen: read CPU time: %w", err)
+	}
+	// The command name (field 2) may hold spaces; count from after it.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, errors.New("loadgen: odd /proc stat")
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0, errors.New("loadgen: short /proc stat")
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err := errors.Join(err1, err2); err != nil {
+		return 0, fmt.Errorf("loadgen: read CPU time: %w", err)
+	}
+	return time.Duration(utime+stime) * clockTick, nil
+}
+
 // stop asks the process to finish (SIGTERM) and waits for it; the real
 // server then commits what it holds and closes the database.
 func (p *process) stop() error {

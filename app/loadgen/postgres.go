@@ -1,0 +1,236 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// The PostgreSQL rows: the same submit load against the real binary on the
+// PostgreSQL store, once with one replica and once with two replicas sharing
+// the database (the clients split between them, as a load balancer would).
+// They run when FEEDBACK_BENCH_POSTGRES names a server (`make bench` starts a
+// throwaway cluster when PostgreSQL is installed); each run gets a schema of
+// its own, dropped afterwards.
+
+// postgresBenchEnv names the server the PostgreSQL rows use, as a
+// postgres:// URL of a role that may create schemas.
+const postgresBenchEnv = "FEEDBACK_BENCH_POSTGRES"
+
+// postgresClients are the loads the PostgreSQL rows are measured at: a busy
+// room and a crowd, both also measured on SQLite and on the ceiling.
+var postgresClients = []int{64, 256}
+
+func postgresRows(ctx context.Context, o options, mk func(path, int, uint64) *load, ceiling map[int]float64, progress io.Writer) ([]row, bool, error) {
+	base := os.Getenv(postgresBenchEnv)
+	if base == "" {
+		fmt.Fprintf(progress, "PostgreSQL rows skipped: %s is not set\n", postgresBenchEnv)
+		return nil, true, nil
+	}
+	var (
+		rows  []row
+		allOK = true
+	)
+	for _, replicas := range []int{1, 2} {
+		for _, c := range postgresClients {
+			name := fmt.Sprintf("postgres, %d replica: POST /api/v1/…", replicas)
+			if replicas > 1 {
+				name = fmt.Sprintf("postgres, %d replicas: POST /api/v1/…", replicas)
+			}
+			fmt.Fprintf(progress, "%s, %d clients\n", name, c)
+			r, ok, err := postgresRun(ctx, o, base, replicas, c, mk, ceiling[c])
+			if err != nil {
+				return nil, false, err
+			}
+			r.name = name
+			rows = append(rows, r)
+			allOK = allOK && ok
+		}
+	}
+	return rows, allOK, nil
+}
+
+// postgresRun measures one load against replicas copies of the server on a
+// new schema and audits the schema afterwards.
+func postgresRun(ctx context.Context, o options, base string, replicas, clients int, mk func(path, int, uint64) *load, ceiling float64) (row, bool, error) {
+	dbURL, auditURL, drop, err := newSchema(ctx, base)
+	if err != nil {
+		return row{}, false, err
+	}
+	defer drop()
+	var procs []*process
+	defer func() {
+		for _, p := range procs {
+			p.kill()
+		}
+	}()
+	for i := 0; i < replicas; i++ {
+		p, err := start(ctx, nil, "-addr", o.server, "-db", dbURL, "-admin-token", "bench-only-token")
+		if err != nil {
+			return row{}, false, err
+		}
+		procs = append(procs, p)
+	}
+	// One closed-loop load per replica, all at once, the clients shared out.
+	results := make(chan *result, replicas)
+	errs := make(chan error, replicas)
+	for i, p := range procs {
+		l := mk(pathAPI, clients/replicas, uint64(5000+100*replicas+i))
+		l.addr = p.addr
+		go func() {
+			res, err := l.run(ctx)
+			results <- res
+			errs <- err
+		}()
+	}
+	var parts []*result
+	for range procs {
+		parts = append(parts, <-results)
+		if err := <-errs; err != nil {
+			return row{}, false, err
+		}
+	}
+	res := mergeResults(parts)
+	var rss []string
+	for _, p := range procs {
+		b, err := p.peakRSS()
+		if err != nil {
+			return row{}, false, err
+		}
+		rss = append(rss, mib(b))
+	}
+	stopped := procs
+	procs = nil
+	for _, p := range stopped {
+		if err := p.stop(); err != nil {
+			return row{}, false, err
+		}
+	}
+	a, err := auditPostgres(ctx, auditURL, res.acked)
+	if err != nil {
+		return row{}, false, err
+	}
+	ok := res.errors == 0 && len(res.statuses) == 1 && a.ok()
+	check := a.String()
+	if !ok {
+		check += fmt.Sprintf(" FAIL %v errors=%d %v", res.statuses, res.errors, res.firstErr)
+	}
+	return loadRow("", clients, res, ceiling, strings.Join(rss, "+"), check), ok, nil
+}
+
+// mergeResults adds up loads that ran side by side over the same time.
+func mergeResults(parts []*result) *result {
+	total := &result{statuses: map[int]int{}}
+	for _, p := range parts {
+		total.latencies = append(total.latencies, p.latencies...)
+		total.acked = append(total.acked, p.acked...)
+		for k, v := range p.statuses {
+			total.statuses[k] += v
+		}
+		total.errors += p.errors
+		if total.firstErr == nil {
+			total.firstErr = p.firstErr
+		}
+		total.elapsed = max(total.elapsed, p.elapsed)
+	}
+	slices.Sort(total.latencies)
+	total.requests = len(total.latencies)
+	return total
+}
+
+// newSchema makes an empty schema on the server at base and returns a URL
+// for the server (base with the schema as its search_path), one for a single
+// connection of the bench's own (without base's pool settings), and a
+// function that drops the schema.
+func newSchema(ctx context.Context, base string) (serverURL, auditURL string, drop func(), err error) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", "", nil, fmt.Errorf("loadgen: %s is not a URL", postgresBenchEnv)
+	}
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		return "", "", nil, fmt.Errorf("loadgen: schema name: %w", err)
+	}
+	schema := "bench_" + hex.EncodeToString(b)
+	withParams := func(keepPool bool) string {
+		v := *u
+		q := v.Query()
+		for k := range q {
+			// The pool's own settings (pool_max_conns…) mean nothing to one connection.
+			if !keepPool && strings.HasPrefix(k, "pool_") {
+				q.Del(k)
+			}
+		}
+		if schema != "" {
+			q.Set("search_path", schema)
+		}
+		v.RawQuery = q.Encode()
+		return v.String()
+	}
+	serverURL, auditURL = withParams(true), withParams(false)
+	conn, err := pgx.Connect(ctx, auditURL)
+	if err != nil {
+		return "", "", nil, fmt.Errorf("loadgen: connect to %s: %w", postgresBenchEnv, err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		return "", "", nil, fmt.Errorf("loadgen: create schema: %w", err)
+	}
+	drop = func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if conn, err := pgx.Connect(ctx, auditURL); err == nil {
+			_, _ = conn.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
+			conn.Close(ctx)
+		}
+	}
+	return serverURL, auditURL, drop, nil
+}
+
+// auditPostgres checks, as auditDB does for a file, that every acknowledged
+// submission_id is stored exactly once.
+func auditPostgres(ctx context.Context, dbURL string, acked []string) (audit, error) {
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		return audit{}, fmt.Errorf("loadgen: audit: %w", err)
+	}
+	defer conn.Close(ctx)
+	a := audit{integrity: "ok"}
+	if err := conn.QueryRow(ctx, `SELECT count(*), count(*) - count(DISTINCT submission_id) FROM responses`).
+		Scan(&a.stored, &a.duplicate); err != nil {
+		return a, fmt.Errorf("loadgen: count responses: %w", err)
+	}
+	rows, err := conn.Query(ctx, `SELECT submission_id FROM responses`)
+	if err != nil {
+		return a, fmt.Errorf("loadgen: read responses: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return a, fmt.Errorf("loadgen: read responses: %w", err)
+	}
+	stored := make(map[string]struct{}, len(ids))
+	for _, id := range ids {
+		stored[id] = struct{}{}
+	}
+	seen := make(map[string]struct{}, len(acked))
+	for _, id := range acked {
+		if _, dup := seen[id]; dup {
+			continue
+		}
+		seen[id] = struct{}{}
+		if _, ok := stored[id]; !ok {
+			a.missing++
+		}
+	}
+	a.acked = len(seen)
+	return a, nil
+}
