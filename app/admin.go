@@ -1,14 +1,233 @@
 package main
 
 import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
 	"github.com/gofiber/fiber/v2"
+
+	"feedback/forms"
+	"feedback/store"
 )
+
+// The rapporteur's live dashboard: the figures of every workshop, the
+// distribution of every rating as a bar chart drawn on the server (inline
+// SVG, nothing from another host, no script), starred quotes first, then the
+// latest comments, and the downloads. It reloads itself every 30 seconds.
+
+// latestComments is how many of the newest comments the dashboard lists.
+const latestComments = 30
 
 // adminPages registers the rapporteur's pages on the protected /admin group.
 func (s *server) adminPages(adm fiber.Router) {
 	adm.Get("/", s.handleDashboard)
+	adm.Post("/comments/star", s.handleStar)
+	adm.Get("/export.xlsx", s.handleExportXLSX)
+	adm.Get("/export.csv", s.handleExportCSV)
+}
+
+type dashboardView struct {
+	CSRF      string
+	Responses int
+	Comments  int
+	Updated   string
+	Workshops []workshopCard
+	Starred   []commentView
+	Latest    []commentView
+}
+
+type workshopCard struct {
+	Slug, Title              string
+	Responses                int
+	Satisfaction, NPS, Gain  string
+	Charts                   []barChart
+	HasResponses, HasRatings bool
+}
+
+// barChart is one rating's distribution, laid out for the SVG template.
+type barChart struct {
+	ID, Label, Mean, Summary string
+	N                        int
+	Width, Height, Base      int
+	Bars                     []svgBar
+}
+
+type svgBar struct {
+	X, Y, W, H     int
+	TextX, CountY  int
+	LabelY         int
+	Score, Display string
+}
+
+type commentView struct {
+	CSRF                   string
+	ResponseID, Question   string
+	Workshop, QuestionText string
+	Text, Lang, At         string
+	Starred                bool
 }
 
 func (s *server) handleDashboard(c *fiber.Ctx) error {
-	return s.render(c, fiber.StatusOK, "admin", s.adminPage("Results", map[string]any{"CSRF": s.csrfToken(c)}))
+	ctx, cancel := context.WithTimeout(c.UserContext(), 30*time.Second)
+	defer cancel()
+	v, err := s.dashboard(ctx)
+	if err != nil {
+		return err
+	}
+	v.CSRF = s.csrfToken(c)
+	for _, list := range [][]commentView{v.Starred, v.Latest} {
+		for i := range list {
+			list[i].CSRF = v.CSRF
+		}
+	}
+	return s.render(c, fiber.StatusOK, "admin", s.adminPage("Results", v))
+}
+
+// dashboard reads every response once, tallying the figures and keeping the
+// starred comments and the newest ones.
+func (s *server) dashboard(ctx context.Context) (*dashboardView, error) {
+	stars, err := s.db.Stars(ctx)
+	if err != nil {
+		return nil, err
+	}
+	starRank := make(map[[2]string]int, len(stars))
+	for i, st := range stars {
+		starRank[[2]string{st.ResponseID, st.Question}] = i
+	}
+	tally := forms.NewTally(s.forms)
+	starred := make([]commentView, len(stars))
+	latest := make([]commentView, 0, latestComments)
+	next, total := 0, 0
+	err = s.db.EachResponse(ctx, store.Filter{}, func(r *forms.Response) error {
+		tally.Add(r)
+		w := s.forms.Workshop(r.Workshop)
+		if w == nil {
+			return nil
+		}
+		for _, q := range w.Questions {
+			a, ok := r.Answers[q.ID]
+			if q.Type != forms.FreeText || !ok || a.Text == "" {
+				continue
+			}
+			total++
+			cv := commentView{
+				ResponseID: r.ID, Question: q.ID, Workshop: w.Title.Get(forms.DefaultLanguage),
+				QuestionText: q.Label.Get(forms.DefaultLanguage), Text: a.Text, Lang: r.Lang,
+				At: r.SubmittedAt.UTC().Format("2006-01-02 15:04") + " UTC",
+			}
+			if i, ok := starRank[[2]string{r.ID, q.ID}]; ok {
+				cv.Starred = true
+				starred[i] = cv
+			}
+			// A ring of the newest comments.
+			if len(latest) < latestComments {
+				latest = append(latest, cv)
+			} else {
+				latest[next] = cv
+			}
+			next = (next + 1) % latestComments
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	v := &dashboardView{Responses: tally.All.Responses, Comments: total, Updated: s.now().Format("15:04:05") + " UTC"}
+	for _, st := range starred {
+		if st.ResponseID != "" { // a star on a comment since emptied
+			v.Starred = append(v.Starred, st)
+		}
+	}
+	// Newest first.
+	for i := 0; i < len(latest); i++ {
+		v.Latest = append(v.Latest, latest[(next-1-i+2*len(latest))%len(latest)])
+	}
+	for _, w := range s.forms.Workshops {
+		v.Workshops = append(v.Workshops, workshopCardOf(w, tally.Workshops[w.Slug]))
+	}
+	return v, nil
+}
+
+func workshopCardOf(w *forms.Workshop, sum *forms.Summary) workshopCard {
+	card := workshopCard{Slug: w.Slug, Title: w.Title.Get(forms.DefaultLanguage), Responses: sum.Responses, HasResponses: sum.Responses > 0}
+	card.Satisfaction, card.NPS, card.Gain = "–", "–", "–"
+	if m, ok := sum.Mean(forms.SatisfactionID); ok {
+		card.Satisfaction = strconv.FormatFloat(m, 'f', 2, 64)
+	}
+	if n, ok := sum.NPS(); ok {
+		card.NPS = strconv.FormatFloat(n.Score, 'f', 0, 64)
+	}
+	if g, ok := sum.KnowledgeGain(); ok {
+		card.Gain = fmt.Sprintf("%+.2f", g)
+	}
+	for _, q := range w.Questions {
+		if q.Type == forms.Rating {
+			card.Charts = append(card.Charts, barChartOf(q, sum.Scores[q.ID]))
+		}
+	}
+	card.HasRatings = len(card.Charts) > 0
+	return card
+}
+
+// barChartOf lays out a rating's distribution: one bar per score, its height
+// in proportion to the people who gave it, the count above and the score
+// below.
+func barChartOf(q *forms.Question, t *forms.ScoreTally) barChart {
+	const (
+		barW, gap = 28, 8
+		plotH     = 60
+		top       = 14 // room for the counts
+	)
+	scores := q.Scores()
+	ch := barChart{
+		ID: q.ID, Label: q.Label.Get(forms.DefaultLanguage), N: t.N, Mean: "–",
+		Width: len(scores)*(barW+gap) + gap, Height: top + plotH + 16, Base: top + plotH,
+	}
+	if m, ok := t.Mean(); ok {
+		ch.Mean = strconv.FormatFloat(m, 'f', 2, 64)
+	}
+	// The most frequent score fills the plot; the others are to scale.
+	most := 0
+	for _, score := range scores {
+		most = max(most, t.Count(score))
+	}
+	summary := ch.Label + ":"
+	for i, score := range scores {
+		n := t.Count(score)
+		h := 0
+		if most > 0 {
+			h = int(float64(plotH)*float64(n)/float64(most) + 0.5)
+		}
+		x := gap + i*(barW+gap)
+		ch.Bars = append(ch.Bars, svgBar{
+			X: x, Y: ch.Base - h, W: barW, H: h,
+			TextX: x + barW/2, CountY: ch.Base - h - 3, LabelY: ch.Base + 13,
+			Score: strconv.Itoa(score), Display: strconv.Itoa(n),
+		})
+		summary += fmt.Sprintf(" %d: %d;", score, n)
+	}
+	ch.Summary = fmt.Sprintf("%s n = %d, mean %s.", summary, t.N, ch.Mean)
+	return ch
+}
+
+// handleStar stars or unstars a comment as a key quote, then goes back to
+// the dashboard (POST, CSRF-checked by the admin group).
+func (s *server) handleStar(c *fiber.Ctx) error {
+	response, question := c.FormValue("response"), c.FormValue("question")
+	star := c.FormValue("star") == "1"
+	if response == "" || question == "" {
+		return fiber.NewError(fiber.StatusUnprocessableEntity, "Which comment? The form sent no response or question.")
+	}
+	if err := s.db.StarComment(c.UserContext(), response, question, star); err != nil {
+		if forms.ErrorCode(err) == forms.ENOTFOUND {
+			return fiber.NewError(fiber.StatusNotFound, "That comment no longer exists.")
+		}
+		return err
+	}
+	if !wantsHTML(c) {
+		return c.JSON(fiber.Map{"response": response, "question": question, "starred": star})
+	}
+	return c.Redirect("/admin#comments", fiber.StatusSeeOther)
 }

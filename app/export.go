@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"mime"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"feedback/export"
+	"feedback/forms"
+	"feedback/store"
+)
+
+// exportTimeout bounds reading the database for one download; 100,000
+// responses take a small part of it.
+const exportTimeout = 10 * time.Minute
+
+// responsesOf hands the export the store's stream of responses, filtered to
+// one workshop when slug is set.
+func (s *server) responsesOf(slug string) export.Source {
+	return func(ctx context.Context, fn func(*forms.Response) error) error {
+		return s.db.EachResponse(ctx, store.Filter{Workshop: slug}, fn)
+	}
+}
+
+// exportWorkshop reads ?workshop= and checks it names a workshop.
+func (s *server) exportWorkshop(c *fiber.Ctx) (string, error) {
+	slug := c.Query("workshop")
+	if slug != "" && s.forms.Workshop(slug) == nil {
+		return "", fiber.NewError(fiber.StatusNotFound, "No workshop has that slug.")
+	}
+	return slug, nil
+}
+
+// attachment names a download: workshop-feedback-2025-06-25T1530Z.xlsx, with
+// the workshop's slug after "feedback" for a one-workshop download.
+func attachment(c *fiber.Ctx, slug string, at time.Time, ext string) {
+	name := export.Filename(at, ext)
+	if slug != "" {
+		name = "workshop-feedback-" + slug + name[len("workshop-feedback"):]
+	}
+	c.Set(fiber.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	c.Set(fiber.HeaderCacheControl, "no-store")
+}
+
+// handleExportXLSX builds the workbook while the request waits (so a failure
+// is a clean error page), then streams the file: its raw sheets come from
+// temporary files, so memory stays flat whatever the number of responses.
+func (s *server) handleExportXLSX(c *fiber.Ctx) error {
+	slug, err := s.exportWorkshop(c)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(c.UserContext(), exportTimeout)
+	defer cancel()
+	stars, err := s.db.Stars(ctx)
+	if err != nil {
+		return err
+	}
+	quotes := make(map[export.QuoteKey]bool, len(stars))
+	for _, st := range stars {
+		quotes[export.QuoteKey{ResponseID: st.ResponseID, Question: st.Question}] = true
+	}
+	now := s.now()
+	start := time.Now()
+	wb, err := export.Build(ctx, s.forms, s.responsesOf(slug), export.Options{Workshop: slug, Now: now, KeyQuotes: quotes})
+	if err != nil {
+		return err
+	}
+	responses := wb.Tally().All.Responses
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	attachment(c, slug, now, "xlsx")
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		defer wb.Close()
+		n, err := wb.WriteTo(w)
+		if err == nil {
+			err = w.Flush()
+		}
+		if err != nil {
+			s.log.Error("export workbook", "err", err, "workshop", slug)
+			return
+		}
+		s.log.Info("workbook exported", "workshop", slug, "responses", responses, "bytes", n, "ms", time.Since(start).Milliseconds())
+	})
+	return nil
+}
+
+// handleExportCSV streams the raw responses as they are read. An error half
+// way can only cut the file short; it is logged.
+func (s *server) handleExportCSV(c *fiber.Ctx) error {
+	slug, err := s.exportWorkshop(c)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	attachment(c, slug, s.now(), "csv")
+	src := s.responsesOf(slug)
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		ctx, cancel := context.WithTimeout(context.Background(), exportTimeout)
+		defer cancel()
+		err := export.WriteCSV(ctx, w, s.forms, src, export.Options{Workshop: slug})
+		if err == nil {
+			err = w.Flush()
+		}
+		if err != nil {
+			s.log.Error("export csv", "err", err, "workshop", slug)
+		}
+	})
+	return nil
+}
