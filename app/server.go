@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -39,6 +40,8 @@ type server struct {
 	overridesRead time.Time
 
 	qr qrCodes // each workshop's QR code, built once
+
+	healthDown atomic.Bool // the last health check failed: log the recovery
 }
 
 func newServer(cfg config, f *forms.Forms, db store.Store, log *slog.Logger) (*server, error) {
@@ -127,9 +130,13 @@ func (s *server) handleHealth(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
 	if err := s.db.Ping(ctx); err != nil {
+		s.healthDown.Store(true)
 		s.log.Error("health check failed", "err", err)
 		c.Set(fiber.HeaderRetryAfter, "5")
 		return c.Status(fiber.StatusServiceUnavailable).SendString("database unavailable\n")
+	}
+	if s.healthDown.CompareAndSwap(true, false) {
+		s.log.Info("health check ok again: the database answers")
 	}
 	return c.SendString("ok\n")
 }
