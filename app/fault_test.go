@@ -286,4 +286,3 @@ func TestFaultDatabaseFileRemoved(t *testing.T) {
 	p.a.db = again
 	p.check(t)
 }
-
