@@ -394,6 +394,39 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("BusyServer", func(t *testing.T) {
+		// A 503 with Retry-After: the script waits what the server asked,
+		// says so in the participant's language, and sends again.
+		var mu sync.Mutex
+		busy := 1
+		site := startSite(t, func(next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				refuse := r.Method == http.MethodPost && busy > 0
+				if refuse {
+					busy--
+				}
+				mu.Unlock()
+				if refuse {
+					w.Header().Set("Retry-After", "1")
+					http.Error(w, "busy", http.StatusServiceUnavailable)
+					return
+				}
+				next.ServeHTTP(w, r)
+			})
+		})
+		ctx := phone(t, browser)
+		must(t, ctx, chromedp.Navigate(site.url+"/w/"+slug+"?lang=es"))
+		fillAnswers(t, ctx, "4")
+		must(t, ctx, chromedp.Click(chromedp.CSS("button.send")))
+		retry := strings.ReplaceAll(site.srv.text.T("es", "send_retry"), "{n}", "1")
+		waitFor(t, ctx, "the retry message", `document.getElementById('status').textContent === `+jsString(retry), 5*time.Second)
+		onThanks(t, ctx)
+		if n := len(storedResponses(t, site.db)); n != 1 {
+			t.Errorf("%d responses stored, want 1", n)
+		}
+	})
+
 	t.Run("ReloadRestores", func(t *testing.T) {
 		site := startSite(t, nil)
 		ctx := phone(t, browser)
