@@ -254,6 +254,9 @@ func rowHeight(texts []string, widths []float64) float64 {
 
 // runeWidth is a character's width in Excel's units: CJK characters take two.
 func runeWidth(r rune) float64 {
+	if r < 0x1100 {
+		return 1
+	}
 	if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) || (r >= 0xFF00 && r <= 0xFFEF) {
 		return 2
 	}

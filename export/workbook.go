@@ -132,7 +132,9 @@ func Build(ctx context.Context, f *forms.Forms, src Source, opt Options) (*Workb
 	if err := wb.writeAbout(); err != nil {
 		return nil, err
 	}
-	wb.file.SetActiveSheet(0)
+	// Overview is the first sheet and already the active one. Nothing may
+	// touch every sheet here (SetActiveSheet does): it would read the
+	// streamed sheets back into memory.
 	if err := wb.file.SetDocProps(&excelize.DocProperties{
 		Title:   "Workshop feedback",
 		Created: opt.Now.Format(time.RFC3339),
