@@ -123,7 +123,7 @@ func (s *server) adminVia(c *fiber.Ctx) string {
 	via := ""
 	if h := c.Get(fiber.HeaderAuthorization); h != "" {
 		scheme, tok, _ := strings.Cut(h, " ")
-		if strings.EqualFold(scheme, "Bearer") && s.tokenMatches(strings.TrimSpace(tok)) {
+		if strings.EqualFold(scheme, "Bearer") && s.bearerMatches(c, strings.TrimSpace(tok)) {
 			via = "bearer"
 		}
 	} else if nonce, ok := s.checkSession(c.Cookies(sessionCookie), s.now()); ok {
@@ -211,6 +211,9 @@ func wantsHTML(c *fiber.Ctx) bool {
 }
 
 func (s *server) unauthorized(c *fiber.Ctx) error {
+	if err := throttledError(c); err != nil {
+		return err // too many wrong tokens: 429 (limit_login.go)
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	if wantsHTML(c) {
 		next := ""
@@ -295,12 +298,17 @@ func (s *server) handleLogin(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusForbidden, "Log in from this site's own login page.")
 	}
 	next := c.FormValue("next")
+	if err := s.loginGate(c); err != nil { // too many wrong tokens (limit_login.go)
+		return s.renderLogin(c, fiber.StatusTooManyRequests, next, err.Error())
+	}
 	if !s.tokenMatches(strings.TrimSpace(c.FormValue("token"))) {
+		s.loginFailed(c, "login form")
 		// A pause on every wrong token makes guessing a weak one slow and
 		// costs a rapporteur who mistypes nothing she would notice.
 		time.Sleep(loginFailDelay)
 		return s.renderLogin(c, fiber.StatusUnauthorized, next, "That token is not right. It was printed when the service started, or set with -admin-token.")
 	}
+	s.loginSucceeded(c)
 	value, err := s.newSession(s.now())
 	if err != nil {
 		return err

@@ -41,7 +41,8 @@ type server struct {
 
 	qr qrCodes // each workshop's QR code, built once
 
-	healthDown atomic.Bool // the last health check failed: log the recovery
+	healthDown atomic.Bool   // the last health check failed: log the recovery
+	logins     loginThrottle // failed admin token tries per client
 }
 
 func newServer(cfg config, f *forms.Forms, db store.Store, log *slog.Logger) (*server, error) {
