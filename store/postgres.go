@@ -10,6 +10,7 @@ import (
 	"net"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 
@@ -23,10 +24,10 @@ import (
 
 // The PostgreSQL store is for more than one machine: any number of app
 // replicas share one database server, and everything they must agree on
-// (responses, open/close overrides, starred quotes) lives in it. Each
-// SaveResponse is its own transaction, committed with synchronous_commit on:
-// PostgreSQL already groups the WAL flushes of concurrent commits, so the
-// store needs no writer goroutine of its own.
+// (responses, open/close overrides, starred quotes, change counts) lives in
+// it. Commits run with synchronous_commit on: a response is flushed to the
+// server's WAL before SaveResponse returns. New responses are stored in
+// batches, many per commit (postgres_writer.go).
 
 //go:embed migrations_pg/*.sql
 var pgMigrations embed.FS
@@ -34,8 +35,14 @@ var pgMigrations embed.FS
 // Postgres is the store on a PostgreSQL server, for running several replicas
 // of the app behind a load balancer.
 type Postgres struct {
-	pool   *pgxpool.Pool
-	closed atomic.Bool
+	pool *pgxpool.Pool
+	jobs chan *pgJob // new responses for the writers (postgres_writer.go)
+	stop chan struct{}
+	wg   sync.WaitGroup
+
+	closeOnce sync.Once
+	mu        sync.RWMutex // orders a send on jobs before Close's stop
+	closed    atomic.Bool
 }
 
 var _ Store = (*Postgres)(nil)
@@ -82,15 +89,26 @@ func OpenPostgres(ctx context.Context, url string) (*Postgres, error) {
 		pool.Close()
 		return nil, translatePG(fmt.Errorf("store: open postgres: %w", err))
 	}
-	return &Postgres{pool: pool}, nil
+	p := &Postgres{pool: pool, jobs: make(chan *pgJob, pgWriters*pgMaxBatch), stop: make(chan struct{})}
+	p.wg.Add(pgWriters)
+	for i := 0; i < pgWriters; i++ {
+		go p.writer()
+	}
+	return p, nil
 }
 
-// Close stops taking writes and waits for the ones in flight: the pool closes
-// only when every connection has been given back.
+// Close stops taking writes, lets the writers store what is queued, and
+// waits for the calls in flight: the pool closes only when every connection
+// has been given back. Every SaveResponse that returned success is committed.
 func (p *Postgres) Close() error {
-	if p.closed.CompareAndSwap(false, true) {
+	p.closeOnce.Do(func() {
+		p.mu.Lock()
+		p.closed.Store(true)
+		close(p.stop)
+		p.mu.Unlock()
+		p.wg.Wait()
 		p.pool.Close()
-	}
+	})
 	return nil
 }
 

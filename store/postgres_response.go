@@ -74,8 +74,8 @@ func columnsOf(answers forms.Answers) answerColumns {
 	return c
 }
 
-// errGone is returned by savePGExisting when the row that made the insert
-// conflict is no longer there; SaveResponse then tries again from the start.
+// errGone is returned by saveExisting when the row that made the insert
+// conflict is no longer there; the save then tries again from the start.
 var errGone = errors.New("stored response vanished")
 
 // SaveResponse stores r, keyed by its SubmissionID, with the same rules as the
@@ -84,18 +84,42 @@ var errGone = errors.New("stored response vanished")
 // the transaction is committed (synchronous_commit is on). Replicas may call
 // it with the same submission_id at the same moment: the unique constraint
 // and row locks make one of them store it and the others see it stored.
+// r must not be changed by the caller afterwards: a writer goroutine reads it.
 func (p *Postgres) SaveResponse(ctx context.Context, r *forms.Response) (Saved, error) {
+	j, err := newPGJob(ctx, r)
+	if err != nil {
+		return Saved{}, err
+	}
+	res, err := p.enqueue(ctx, j)
+	if err != nil {
+		return Saved{}, err
+	}
+	if res.created {
+		return Saved{ID: j.publicID, Created: true}, nil
+	}
+	if res.err == nil {
+		// The batch went through without it: the submission_id is stored.
+		saved, err := p.saveExisting(ctx, r, j.cols)
+		if !errors.Is(err, errGone) {
+			if err != nil {
+				return Saved{}, translatePG(fmt.Errorf("store: save response: %w", err))
+			}
+			return saved, nil
+		}
+	}
+	// The batch failed as a whole (or the stored row vanished): this
+	// response alone, so that its own error, if any, is the one returned.
+	return p.saveAlone(ctx, r, j.cols, j.at)
+}
+
+// saveAlone stores one response in a statement of its own, then, if its
+// submission_id is stored already, as a retry or a change.
+func (p *Postgres) saveAlone(ctx context.Context, r *forms.Response, cols answerColumns, at *time.Time) (Saved, error) {
 	if err := p.checkOpen(); err != nil {
 		return Saved{}, err
 	}
-	cols := columnsOf(r.Answers)
-	var at *time.Time
-	if !r.SubmittedAt.IsZero() {
-		t := r.SubmittedAt.UTC().Truncate(time.Millisecond)
-		at = &t
-	}
 	for attempt := 0; ; attempt++ {
-		pub, err := uuid.NewV7() // time-ordered: appends to the index instead of splitting pages all over it
+		pub, err := uuid.NewV7()
 		if err != nil {
 			return Saved{}, fmt.Errorf("store: save response: new public id: %w", err)
 		}

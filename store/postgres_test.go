@@ -2,8 +2,10 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/uuid"
@@ -151,4 +153,38 @@ func TestPostgresUnavailable(t *testing.T) {
 			t.Errorf("after reconnecting: %v", err)
 		}
 	})
+}
+
+// TestPostgresBatchFallback sends responses at once, so that they share
+// batches, with one the server refuses (text with a NUL byte, which the
+// forms' validation never lets through): that one fails alone, and the
+// others of its batch are stored.
+func TestPostgresBatchFallback(t *testing.T) {
+	ctx := context.Background()
+	dbURL := storetest.PostgresURL(t)
+	db := mustOpenPostgres(t, dbURL)
+	const n = 60
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			text := fmt.Sprintf("comment %d", i)
+			if i == n/2 {
+				text = "bad\x00byte"
+			}
+			_, errs[i] = db.SaveResponse(ctx, &forms.Response{SubmissionID: uuid.NewString(), Workshop: "data-governance", Lang: "en",
+				Answers: forms.Answers{"satisfaction": {Number: 3}, "improve": {Text: text}}})
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if (err != nil) != (i == n/2) {
+			t.Errorf("response %d: err = %v", i, err)
+		}
+	}
+	if got := storetest.PostgresCount(t, dbURL, `SELECT count(*) FROM responses`); got != n-1 {
+		t.Errorf("responses = %d, want %d", got, n-1)
+	}
 }

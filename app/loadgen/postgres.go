@@ -1,14 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -80,12 +83,16 @@ func postgresRun(ctx context.Context, o options, base string, replicas, clients 
 		}
 		procs = append(procs, p)
 	}
+	// The server's CPU counts too: SQLite's work is inside the app's process,
+	// PostgreSQL's is in the server's.
+	postmaster := postmasterPID(ctx, auditURL)
+	pg0, pgErr := serverTreeCPU(postmaster)
 	// One closed-loop load per replica, all at once, the clients shared out.
 	results := make(chan *result, replicas)
 	errs := make(chan error, replicas)
 	for i, p := range procs {
 		l := mk(pathAPI, clients/replicas, uint64(5000+100*replicas+i))
-		l.addr = p.addr
+		l.addr, l.pid = p.addr, p.cmd.Process.Pid
 		go func() {
 			res, err := l.run(ctx)
 			results <- res
@@ -100,6 +107,7 @@ func postgresRun(ctx context.Context, o options, base string, replicas, clients 
 		}
 	}
 	res := mergeResults(parts)
+	pg1, pgErr1 := serverTreeCPU(postmaster)
 	var rss []string
 	for _, p := range procs {
 		b, err := p.peakRSS()
@@ -124,7 +132,80 @@ func postgresRun(ctx context.Context, o options, base string, replicas, clients 
 	if !ok {
 		check += fmt.Sprintf(" FAIL %v errors=%d %v", res.statuses, res.errors, res.firstErr)
 	}
-	return loadRow("", clients, res, ceiling, strings.Join(rss, "+"), check), ok, nil
+	r := loadRow("", clients, res, ceiling, strings.Join(rss, "+"), check)
+	// PostgreSQL's CPU is read around the whole load, warm-up included, so
+	// it is shared over every acknowledged response.
+	if app := res.cpuPerResponse(); app > 0 && pgErr == nil && pgErr1 == nil && len(res.acked) > 0 {
+		pg := (pg1 - pg0) / time.Duration(len(res.acked))
+		r.cpu = fmt.Sprintf("%.0f+%.0f µs", float64(app.Nanoseconds())/1000, float64(pg.Nanoseconds())/1000)
+	}
+	return r, ok, nil
+}
+
+// postmasterPID finds the PostgreSQL server's main process when it runs on
+// this machine (0 if not): the parent of the backend serving a connection.
+func postmasterPID(ctx context.Context, dbURL string) int {
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		return 0
+	}
+	defer conn.Close(ctx)
+	var backend int
+	if err := conn.QueryRow(ctx, `SELECT pg_backend_pid()`).Scan(&backend); err != nil {
+		return 0
+	}
+	ppid, err := parentPID(backend)
+	if err != nil {
+		return 0
+	}
+	return ppid
+}
+
+// parentPID reads a process's parent from /proc.
+func parentPID(pid int) (int, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, fmt.Errorf("loadgen: read parent: %w", err)
+	}
+	// After the command name: state, then the parent's pid.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, errors.New("loadgen: odd /proc stat")
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 2 {
+		return 0, errors.New("loadgen: odd /proc stat")
+	}
+	return strconv.Atoi(f[1])
+}
+
+// serverTreeCPU is the CPU time used so far by the PostgreSQL server: its
+// main process and every process it started (backends, WAL writer,
+// checkpointer) that is still running.
+func serverTreeCPU(postmaster int) (time.Duration, error) {
+	if postmaster <= 0 {
+		return 0, errors.New("loadgen: PostgreSQL is not on this machine")
+	}
+	total, err := processCPU(postmaster)
+	if err != nil {
+		return 0, err
+	}
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0, fmt.Errorf("loadgen: list processes: %w", err)
+	}
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if ppid, err := parentPID(pid); err == nil && ppid == postmaster {
+			if c, err := processCPU(pid); err == nil {
+				total += c
+			}
+		}
+	}
+	return total, nil
 }
 
 // mergeResults adds up loads that ran side by side over the same time.
@@ -141,6 +222,7 @@ func mergeResults(parts []*result) *result {
 			total.firstErr = p.firstErr
 		}
 		total.elapsed = max(total.elapsed, p.elapsed)
+		total.serverCPU += p.serverCPU
 	}
 	slices.Sort(total.latencies)
 	total.requests = len(total.latencies)

@@ -41,6 +41,7 @@ func Run(t *testing.T, b Backend) {
 	t.Run("ConcurrentSaves", func(t *testing.T) { testConcurrentSaves(t, b) })
 	t.Run("TwoStoresOnePlace", func(t *testing.T) { testTwoStores(t, b) })
 	t.Run("Reopen", func(t *testing.T) { testReopen(t, b) })
+	t.Run("CloseKeepsAcknowledged", func(t *testing.T) { testCloseKeepsAcknowledged(t, b) })
 	t.Run("EachResponse", func(t *testing.T) { testEachResponse(t, b) })
 	t.Run("MigrationsAppliedOnce", func(t *testing.T) { testMigrations(t, b) })
 	t.Run("WorkshopOverrides", func(t *testing.T) { testWorkshopOverrides(t, b) })
@@ -422,6 +423,55 @@ func testReopen(t *testing.T, b Backend) {
 	if err != nil || !reflect.DeepEqual(counts, map[string]int{"data-governance": 10, "next-generation": 10}) {
 		t.Errorf("counts = %v, %v", counts, err)
 	}
+}
+
+// testCloseKeepsAcknowledged closes the store while responses are coming
+// in, as a SIGTERM does: every save that succeeded is stored, and every one
+// that did not says the store is unavailable.
+func testCloseKeepsAcknowledged(t *testing.T, b Backend) {
+	ctx := context.Background()
+	place := b.New(t)
+	s, err := b.Open(t, place)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 200
+	ids := newIDs(n)
+	acked := make(chan string, n)
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := s.SaveResponse(ctx, &forms.Response{SubmissionID: id, Workshop: "next-generation", Lang: "en",
+				Answers: forms.Answers{"satisfaction": {Number: 1 + i%5}}})
+			switch {
+			case err == nil:
+				acked <- id
+			case forms.ErrorCode(err) != forms.EUNAVAILABLE:
+				t.Errorf("save during close: %v", err)
+			}
+		}()
+		if i == n/2 {
+			go s.Close()
+		}
+	}
+	wg.Wait()
+	close(acked)
+	s.Close()
+	s = mustOpenAt(t, b, place)
+	stored := map[string]bool{}
+	for _, r := range all(t, s, store.Filter{}) {
+		stored[r.SubmissionID] = true
+	}
+	nAcked := 0
+	for id := range acked {
+		nAcked++
+		if !stored[id] {
+			t.Errorf("%s was acknowledged, then lost on close", id)
+		}
+	}
+	t.Logf("%d of %d acknowledged before the store closed", nAcked, n)
 }
 
 // testEachResponse checks the stream the export is built from: submission
