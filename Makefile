@@ -25,6 +25,12 @@ lint:
 # One table: the submit paths against a bare Fiber handler and the export
 # against excelize's StreamWriter, measured in the same run (under 5 minutes).
 # BENCHFLAGS passes options, e.g. BENCHFLAGS="-duration 3s -profile prof".
+# The PostgreSQL rows run on the server FEEDBACK_BENCH_POSTGRES names, or,
+# as root with Debian's postgresql installed, on a throwaway loopback cluster.
 .PHONY: bench
 bench:
-	$(GO) run ./app/loadgen $(BENCHFLAGS)
+	@if [ -z "$$FEEDBACK_BENCH_POSTGRES$$FEEDBACK_TEST_POSTGRES" ] && [ "$$(id -u)" = 0 ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "bash .ci/postgres.sh $(GO) run ./app/loadgen $(BENCHFLAGS)"; bash .ci/postgres.sh $(GO) run ./app/loadgen $(BENCHFLAGS); \
+	else \
+		echo "$(GO) run ./app/loadgen $(BENCHFLAGS)"; $(GO) run ./app/loadgen $(BENCHFLAGS); \
+	fi

@@ -2,7 +2,9 @@
 # Sourced by .ci/run: installs Debian's postgresql if missing, starts a
 # throwaway cluster on 127.0.0.1 under a temporary directory, exports
 # FEEDBACK_TEST_POSTGRES for the store and replica tests, and stops the cluster
-# when the calling shell exits. Durability settings stay at PostgreSQL's
+# when the calling shell exits. Run with a command instead
+# (`bash .ci/postgres.sh go run ./app/loadgen`, as `make bench` does), it runs
+# the command with the cluster up and stops the cluster after it. Durability settings stay at PostgreSQL's
 # defaults (fsync and synchronous_commit on): the tests and the bench measure
 # what a real deployment would do.
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
@@ -37,3 +39,8 @@ stop_postgres() {
 trap stop_postgres EXIT
 export FEEDBACK_TEST_POSTGRES="postgres://postgres@127.0.0.1:$PG_PORT/postgres?sslmode=disable"
 echo "postgres: $("$PG_BIN/postgres" --version) on 127.0.0.1:$PG_PORT"
+
+if [ "${BASH_SOURCE[0]}" = "$0" ] && [ $# -gt 0 ]; then
+	"$@"
+	exit $?
+fi

@@ -21,9 +21,9 @@ import (
 // The PostgreSQL rows: the same submit load against the real binary on the
 // PostgreSQL store, once with one replica and once with two replicas sharing
 // the database (the clients split between them, as a load balancer would).
-// They run when FEEDBACK_BENCH_POSTGRES names a server (`make bench` starts a
-// throwaway cluster when PostgreSQL is installed); each run gets a schema of
-// its own, dropped afterwards.
+// They run when FEEDBACK_BENCH_POSTGRES (or the tests' FEEDBACK_TEST_POSTGRES)
+// names a server (`make bench` starts a throwaway cluster when PostgreSQL is
+// installed); each run gets a schema of its own, dropped afterwards.
 
 // postgresBenchEnv names the server the PostgreSQL rows use, as a
 // postgres:// URL of a role that may create schemas.
@@ -35,6 +35,9 @@ var postgresClients = []int{64, 256}
 
 func postgresRows(ctx context.Context, o options, mk func(path, int, uint64) *load, ceiling map[int]float64, progress io.Writer) ([]row, bool, error) {
 	base := os.Getenv(postgresBenchEnv)
+	if base == "" {
+		base = os.Getenv("FEEDBACK_TEST_POSTGRES") // the tests' server, as .ci/postgres.sh starts it
+	}
 	if base == "" {
 		fmt.Fprintf(progress, "PostgreSQL rows skipped: %s is not set\n", postgresBenchEnv)
 		return nil, true, nil
