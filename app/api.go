@@ -149,7 +149,8 @@ func (s *server) handleAPIResponse(c *fiber.Ctx) error {
 	}
 	// The body is decoded into fresh Go strings by encoding/json, so nothing
 	// handed to the writer points into Fiber's reused request buffer.
-	r := &forms.Response{SubmissionID: strings.ToLower(body.SubmissionID), Workshop: w.Slug, Lang: lang, Answers: answers}
+	sid := strings.ToLower(body.SubmissionID)
+	r := &forms.Response{SubmissionID: sid, Workshop: w.Slug, Lang: lang, Answers: s.keepRetiredAnswers(c, w, sid, answers)}
 	saved, err := s.db.SaveResponse(c.UserContext(), r)
 	if err != nil {
 		if forms.ErrorCode(err) == forms.ECONFLICT {

@@ -63,9 +63,13 @@ func (s *server) handleExportXLSX(c *fiber.Ctx) error {
 	for _, st := range stars {
 		quotes[export.QuoteKey{ResponseID: st.ResponseID, Question: st.Question}] = true
 	}
+	retired, err := s.retiredColumns(ctx, slug) // retired.go
+	if err != nil {
+		return err
+	}
 	now := s.now()
 	start := time.Now()
-	wb, err := export.Build(ctx, s.forms, s.responsesOf(slug), export.Options{Workshop: slug, Now: now, KeyQuotes: quotes})
+	wb, err := export.Build(ctx, s.forms, s.responsesOf(slug), export.Options{Workshop: slug, Now: now, KeyQuotes: quotes, Retired: retired})
 	if err != nil {
 		return err
 	}
@@ -94,13 +98,17 @@ func (s *server) handleExportCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	retired, err := s.retiredColumns(c.UserContext(), slug) // retired.go
+	if err != nil {
+		return err
+	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	attachment(c, slug, s.now(), "csv")
 	src := s.responsesOf(slug)
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		ctx, cancel := context.WithTimeout(context.Background(), exportTimeout)
 		defer cancel()
-		err := export.WriteCSV(ctx, w, s.forms, src, export.Options{Workshop: slug})
+		err := export.WriteCSV(ctx, w, s.forms, src, export.Options{Workshop: slug, Retired: retired})
 		if err == nil {
 			err = w.Flush()
 		}

@@ -186,7 +186,7 @@ func (s *server) handleFormPost(c *fiber.Ctx) error {
 	if err != nil {
 		return again(fiber.StatusUnprocessableEntity, forms.FieldErrors(err), "")
 	}
-	r := &forms.Response{SubmissionID: submissionID, Workshop: w.Slug, Lang: lang, Answers: answers}
+	r := &forms.Response{SubmissionID: submissionID, Workshop: w.Slug, Lang: lang, Answers: s.keepRetiredAnswers(c, w, submissionID, answers)}
 	if _, err := s.db.SaveResponse(c.UserContext(), r); err != nil {
 		switch forms.ErrorCode(err) {
 		case forms.ECONFLICT:

@@ -43,6 +43,7 @@ type server struct {
 
 	healthDown atomic.Bool   // the last health check failed: log the recovery
 	logins     loginThrottle // failed admin token tries per client
+	retired    retiredCache  // stored answers' questions the forms file lacks
 }
 
 func newServer(cfg config, f *forms.Forms, db store.Store, log *slog.Logger) (*server, error) {

@@ -34,7 +34,7 @@ func WriteCSV(ctx context.Context, w io.Writer, f *forms.Forms, src Source, opt 
 	}
 	cw := csv.NewWriter(bw)
 	cw.UseCRLF = true
-	qs := rawQuestions(f, opt.Workshop)
+	qs := rawColumns(f, opt)
 	record := make([]string, len(rawHeader)+len(qs))
 	copy(record, rawHeader)
 	for i, q := range qs {

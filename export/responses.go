@@ -61,7 +61,7 @@ func (wb *Workbook) inExport(r *forms.Response) bool {
 // written to the Responses and Comments sheets as it goes by, and a starred
 // comment is kept for the Key quotes sheet.
 func (wb *Workbook) stream(ctx context.Context, src Source) error {
-	qs := rawQuestions(wb.forms, wb.opt.Workshop)
+	qs := rawColumns(wb.forms, wb.opt)
 	resp, err := wb.file.NewStreamWriter(SheetResponses)
 	if err != nil {
 		return fmt.Errorf("export: responses sheet: %w", err)

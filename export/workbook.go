@@ -49,6 +49,11 @@ type Options struct {
 	// KeyQuotes are the comments the rapporteur starred; they make the Key
 	// quotes sheet.
 	KeyQuotes map[QuoteKey]bool
+	// Retired are questions that stored responses answer but the forms file
+	// no longer asks (removed or renamed mid-forum): the raw data (Responses
+	// sheet and CSV) gives them columns after the current questions, so no
+	// stored answer is left out. See rawColumns.
+	Retired []*forms.Question
 }
 
 // Sheet names that are not workshops.

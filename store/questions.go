@@ -1,0 +1,54 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"feedback/forms"
+)
+
+// AnsweredQuestions returns, for each workshop, every question id that some
+// stored response answers, with the type its stored answers have (Rating for
+// numbers, Multi for options, FreeText for texts). The app compares it with
+// the forms file: a question removed or renamed mid-forum still has answers
+// here, and they must reach the export and survive a participant's change.
+//
+// It reads the whole answers table once; the app asks at start, not per
+// request (answers to a question the forms file lacks cannot be added while
+// it runs: validation refuses them).
+func (db *DB) AnsweredQuestions(ctx context.Context) (map[string]map[string]forms.Type, error) {
+	rows, err := db.read.QueryContext(ctx, `
+		SELECT r.workshop, a.question,
+		       max(a.option IS NOT NULL), max(a.text IS NOT NULL)
+		FROM answers a JOIN responses r ON r.id = a.response_id
+		GROUP BY r.workshop, a.question`)
+	if err != nil {
+		return nil, translate(fmt.Errorf("store: answered questions: %w", err))
+	}
+	defer rows.Close()
+	out := map[string]map[string]forms.Type{}
+	for rows.Next() {
+		var (
+			workshop, question string
+			option, text       bool
+		)
+		if err := rows.Scan(&workshop, &question, &option, &text); err != nil {
+			return nil, translate(fmt.Errorf("store: answered questions: %w", err))
+		}
+		t := forms.Rating
+		switch {
+		case option:
+			t = forms.Multi
+		case text:
+			t = forms.FreeText
+		}
+		if out[workshop] == nil {
+			out[workshop] = map[string]forms.Type{}
+		}
+		out[workshop][question] = t
+	}
+	if err := rows.Err(); err != nil {
+		return nil, translate(fmt.Errorf("store: answered questions: %w", err))
+	}
+	return out, nil
+}
