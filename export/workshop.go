@@ -145,7 +145,7 @@ func (ws *workshopSheet) ratings() {
 		ws.text(colScores+i, top+1, strconv.Itoa(lo+i), st.header)
 		ws.text(shareCol+i, top+1, strconv.Itoa(lo+i), st.header)
 	}
-	ws.width(colScores, shareCol+n-1, 7)
+	ws.width(colScores, shareCol+n-1, 10)
 	ws.row = top + 2
 	var series []excelize.ChartSeries
 	for _, q := range qs {
@@ -224,7 +224,7 @@ func (ws *workshopSheet) nps() {
 			ws.float(c, top+2, t.Share(score), st.share)
 		}
 		last := colN + len(q.Scores()) - 1
-		ws.width(colScores, last, 7)
+		ws.width(colScores, last, 10)
 		ws.row = top + 4
 		ws.nextChart(&excelize.Chart{
 			Type: excelize.Col,
