@@ -47,6 +47,7 @@ func Run(t *testing.T, b Backend) {
 	t.Run("WorkshopOverrides", func(t *testing.T) { testWorkshopOverrides(t, b) })
 	t.Run("StarComment", func(t *testing.T) { testStars(t, b) })
 	t.Run("ChangeLimit", func(t *testing.T) { testChangeLimit(t, b) })
+	t.Run("AnsweredQuestions", func(t *testing.T) { testAnsweredQuestions(t, b) })
 	t.Run("Ping", func(t *testing.T) { testPing(t, b) })
 }
 
@@ -717,5 +718,55 @@ func testChangeLimit(t *testing.T, b Backend) {
 	}
 	if n := b.Count(t, place, `SELECT count(*) FROM responses`); n != 1 {
 		t.Errorf("responses = %d", n)
+	}
+}
+
+// answeredQuestionsLister is what the app asks a store for to find the
+// questions a changed forms file no longer asks (app/retired.go); every
+// store offers it, so that no store drops those answers from the export.
+type answeredQuestionsLister interface {
+	AnsweredQuestions(ctx context.Context) (map[string]map[string]forms.Type, error)
+}
+
+// testAnsweredQuestions stores answers to questions no forms file asks (the
+// store does not know the forms file): they come back as they were, a 0
+// score and a multiple choice included, and AnsweredQuestions names them
+// with their kind, after a reopen too.
+func testAnsweredQuestions(t *testing.T, b Backend) {
+	ctx := context.Background()
+	place := b.New(t)
+	s := mustOpenAt(t, b, place)
+	r := &forms.Response{SubmissionID: uuid.NewString(), Workshop: "data-governance", Lang: "fr", Answers: forms.Answers{
+		"satisfaction":  {Number: 4},
+		"pilot_score":   {Number: 0},
+		"pilot_formats": {Choices: []string{"talks", "labs"}},
+		"pilot_comment": {Text: "à garder"},
+	}}
+	if _, err := s.SaveResponse(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SaveResponse(ctx, newResponse("leading-change", forms.Answers{"satisfaction": {Number: 2}})); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]map[string]forms.Type{
+		"data-governance": {"satisfaction": forms.Rating, "pilot_score": forms.Rating, "pilot_formats": forms.Multi, "pilot_comment": forms.FreeText},
+		"leading-change":  {"satisfaction": forms.Rating},
+	}
+	for i, s := range []store.Store{s, mustOpenAt(t, b, place)} {
+		l, ok := s.(answeredQuestionsLister)
+		if !ok {
+			t.Fatalf("%T does not list its answered questions", s)
+		}
+		got, err := l.AnsweredQuestions(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("store %d: AnsweredQuestions = %v, want %v", i, got, want)
+		}
+		back, err := s.ResponseBySubmission(ctx, r.SubmissionID)
+		if err != nil || !reflect.DeepEqual(back.Answers, r.Answers) {
+			t.Errorf("store %d: read back %+v, %v", i, back, err)
+		}
 	}
 }

@@ -1,0 +1,51 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"feedback/forms"
+)
+
+// AnsweredQuestions returns, for each workshop, every question id that some
+// stored response answers, with the type its stored answers have, as the
+// SQLite store does: the app finds in it the questions a changed forms file
+// no longer asks, whose answers must still reach the export.
+func (p *Postgres) AnsweredQuestions(ctx context.Context) (map[string]map[string]forms.Type, error) {
+	if err := p.checkOpen(); err != nil {
+		return nil, err
+	}
+	rows, err := p.pool.Query(ctx, `
+		SELECT r.workshop, a.question, bool_or(a.option IS NOT NULL), bool_or(a.text IS NOT NULL)
+		FROM answers a JOIN responses r ON r.id = a.response_id
+		GROUP BY r.workshop, a.question`)
+	if err != nil {
+		return nil, translatePG(fmt.Errorf("store: answered questions: %w", err))
+	}
+	defer rows.Close()
+	out := map[string]map[string]forms.Type{}
+	for rows.Next() {
+		var (
+			workshop, question string
+			option, text       bool
+		)
+		if err := rows.Scan(&workshop, &question, &option, &text); err != nil {
+			return nil, translatePG(fmt.Errorf("store: answered questions: %w", err))
+		}
+		t := forms.Rating
+		switch {
+		case option:
+			t = forms.Multi
+		case text:
+			t = forms.FreeText
+		}
+		if out[workshop] == nil {
+			out[workshop] = map[string]forms.Type{}
+		}
+		out[workshop][question] = t
+	}
+	if err := rows.Err(); err != nil {
+		return nil, translatePG(fmt.Errorf("store: answered questions: %w", err))
+	}
+	return out, nil
+}
