@@ -15,8 +15,13 @@ CREATE INDEX responses_workshop ON responses (workshop, id);
 
 -- One row per answer, and one per chosen option of a multiple choice.
 -- position keeps the order the answers were given in (SQLite uses its rowid).
+-- Unlike SQLite's, response_id has no foreign key: the store writes answers
+-- only in the statement or transaction that holds their response, and never
+-- deletes a response, while the key's check (a lookup and a row lock on the
+-- response for every answer row) was measured at ~45 µs of server CPU per
+-- response, 40% of all the server spent storing one.
 CREATE TABLE answers (
-    response_id bigint  NOT NULL REFERENCES responses (id) ON DELETE CASCADE,
+    response_id bigint  NOT NULL,
     position    integer NOT NULL,
     question    text    NOT NULL,
     number      integer,
