@@ -129,8 +129,16 @@ func TestBackupWhileWriting(t *testing.T) {
 			}
 		}()
 	}
+	ackedSoFar := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(acked)
+	}
 	for i := 0; i < 5; i++ {
-		time.Sleep(30 * time.Millisecond)
+		// Let some more responses in first, however busy the machine.
+		for n := ackedSoFar(); ackedSoFar() < n+5; {
+			time.Sleep(5 * time.Millisecond)
+		}
 		mu.Lock()
 		before := map[string]bool{}
 		for sid := range acked {
