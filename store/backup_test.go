@@ -136,7 +136,11 @@ func TestBackupWhileWriting(t *testing.T) {
 	}
 	for i := 0; i < 5; i++ {
 		// Let some more responses in first, however busy the machine.
+		deadline := time.Now().Add(10 * time.Second)
 		for n := ackedSoFar(); ackedSoFar() < n+5; {
+			if time.Now().After(deadline) {
+				t.Fatal("no responses acknowledged for 10 s")
+			}
 			time.Sleep(5 * time.Millisecond)
 		}
 		mu.Lock()
