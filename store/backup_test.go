@@ -129,6 +129,10 @@ func TestBackupWhileWriting(t *testing.T) {
 			}
 		}()
 	}
+	defer func() {
+		close(stop)
+		wg.Wait()
+	}()
 	ackedSoFar := func() int {
 		mu.Lock()
 		defer mu.Unlock()
@@ -194,8 +198,6 @@ func TestBackupWhileWriting(t *testing.T) {
 			t.Errorf("copy %d: %d responses, %d acknowledged before", i, len(inCopy), len(before))
 		}
 	}
-	close(stop)
-	wg.Wait()
 }
 
 // TestBackupOfAReplica checks that the copy includes what another process
