@@ -34,6 +34,10 @@ import (
 // Meanwhile the store answers EUNAVAILABLE; it recovers by itself once the
 // copy is in place, or as soon as the directory is back if it went too.
 
+// settleWait bounds how long a request waits for the connections to a
+// vanished file to be handed back before it is told to try again.
+const settleWait = 2 * time.Second
+
 // guard watches one store's file; its connectors open every connection.
 type guard struct {
 	path string
@@ -170,9 +174,14 @@ func (g *guard) settle(ctx context.Context) error {
 		return g.unavailable("stat %s: %w", g.path, err)
 	}
 	// The old file is gone from the path. Close what still uses it; a
-	// connection busy with a statement closes when it is handed back.
-	if g.live.Load() > 0 {
+	// connection busy with a statement (the checkpointer's, a read) closes
+	// when it is handed back, usually within milliseconds: wait a little
+	// for that rather than fail this request.
+	for deadline := time.Now().Add(settleWait); g.live.Load() > 0 && time.Now().Before(deadline) && ctx.Err() == nil; {
 		g.flushIdle()
+		if g.live.Load() > 0 {
+			time.Sleep(10 * time.Millisecond)
+		}
 	}
 	if n := g.live.Load(); n > 0 {
 		g.logFault("store: database file vanished or was replaced; waiting for its connections to close", "open", n)
