@@ -28,6 +28,7 @@ func postgresBackend() storetest.Backend {
 
 // TestPostgresSuite runs the shared store suite against PostgreSQL.
 func TestPostgresSuite(t *testing.T) {
+	storetest.RequirePostgres(t)
 	storetest.Run(t, postgresBackend())
 }
 

@@ -7,8 +7,9 @@ import (
 )
 
 // Store is what the app needs from storage. SQLite implements it for one
-// machine; every implementation must pass the same test suite, so the app and
-// the export never need to know which one they talk to.
+// machine, PostgreSQL (postgres.go) for replicas sharing a database server;
+// every implementation must pass the same test suite (storetest), so the app
+// and the export never need to know which one they talk to.
 type Store interface {
 	// SaveResponse stores a response keyed by its submission_id and returns
 	// once it is durable.

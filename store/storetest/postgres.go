@@ -20,18 +20,10 @@ const PostgresEnv = "FEEDBACK_TEST_POSTGRES"
 
 // PostgresURL returns a URL whose connections work in a new, empty schema of
 // the test server, dropped when t ends, so that test runs and tests never see
-// each other's data. Without the server the test is skipped when run by hand,
-// and fails under CI, where a skipped PostgreSQL test would hide a broken
-// store.
+// each other's data. Without the server, see RequirePostgres.
 func PostgresURL(t testing.TB) string {
 	t.Helper()
-	base := os.Getenv(PostgresEnv)
-	if base == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is not set: under CI the PostgreSQL tests must run (.ci/run starts the server)", PostgresEnv)
-		}
-		t.Skipf("%s is not set: PostgreSQL tests skipped", PostgresEnv)
-	}
+	base := RequirePostgres(t)
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		t.Fatalf("%s must be a postgres:// URL", PostgresEnv)
@@ -64,6 +56,21 @@ func PostgresURL(t testing.TB) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// RequirePostgres returns the test server's URL. Without one the test is
+// skipped when run by hand, and fails under CI, where a skipped PostgreSQL
+// test would hide a broken store.
+func RequirePostgres(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv(PostgresEnv)
+	if base == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is not set: under CI the PostgreSQL tests must run (.ci/run starts the server)", PostgresEnv)
+		}
+		t.Skipf("%s is not set: PostgreSQL tests skipped", PostgresEnv)
+	}
+	return base
 }
 
 // PostgresCount runs a query returning one number at the database url
