@@ -109,7 +109,7 @@ func checkAnswer(v *validator.Validate, q *Question, raw []string, lang string) 
 		if err != nil {
 			return Answer{}, Messagef(lang, MsgNotAScore, q.Min, q.Max)
 		}
-		if v.Var(n, fmt.Sprintf("min=%d,max=%d", q.Min, q.Max)) != nil {
+		if v.Var(n, tagsOf(q).scoreRange) != nil {
 			return Answer{}, Messagef(lang, MsgOutOfRange, q.Min, q.Max)
 		}
 		return Answer{Number: n}, ""
@@ -117,12 +117,12 @@ func checkAnswer(v *validator.Validate, q *Question, raw []string, lang string) 
 		if len(raw) > 1 {
 			return Answer{}, Message(lang, MsgOneChoice)
 		}
-		if v.Var(raw[0], "oneof="+optionList(q)) != nil {
+		if v.Var(raw[0], tagsOf(q).single) != nil {
 			return Answer{}, Message(lang, MsgUnknownOption)
 		}
 		return Answer{Choices: []string{raw[0]}}, ""
 	case Multi:
-		if err := v.Var(raw, "unique,dive,oneof="+optionList(q)); err != nil {
+		if err := v.Var(raw, tagsOf(q).multi); err != nil {
 			var ve validator.ValidationErrors
 			if errors.As(err, &ve) && len(ve) > 0 && ve[0].Tag() == "unique" {
 				return Answer{}, Message(lang, MsgDuplicateChoice)
@@ -140,11 +140,35 @@ func checkAnswer(v *validator.Validate, q *Question, raw []string, lang string) 
 		if v.Var(text, "plaintext") != nil {
 			return Answer{}, Message(lang, MsgInvalidText)
 		}
-		if v.Var(text, fmt.Sprintf("max=%d", q.MaxLength)) != nil {
+		if v.Var(text, tagsOf(q).maxLength) != nil {
 			return Answer{}, Messagef(lang, MsgTooLong, q.MaxLength, utf8.RuneCountInString(text))
 		}
 		return Answer{Text: text}, ""
 	}
+}
+
+// questionTags are a question's validator rules, built once per question: the
+// submit path checks a dozen answers per response and should not format
+// the same rule strings again each time.
+type questionTags struct {
+	scoreRange, single, multi, maxLength string
+}
+
+var tagCache sync.Map // *Question → *questionTags
+
+func tagsOf(q *Question) *questionTags {
+	if t, ok := tagCache.Load(q); ok {
+		return t.(*questionTags)
+	}
+	opts := optionList(q)
+	t := &questionTags{
+		scoreRange: fmt.Sprintf("min=%d,max=%d", q.Min, q.Max),
+		single:     "oneof=" + opts,
+		multi:      "unique,dive,oneof=" + opts,
+		maxLength:  fmt.Sprintf("max=%d", q.MaxLength),
+	}
+	actual, _ := tagCache.LoadOrStore(q, t)
+	return actual.(*questionTags)
 }
 
 func optionList(q *Question) string {
