@@ -443,3 +443,16 @@ func compareWorkbooks(t *testing.T, a, b map[string][][]string) {
 func isExportTime(row []string) bool {
 	return len(row) > 0 && strings.Contains(strings.ToLower(row[0]), "export")
 }
+
+func TestRedactDB(t *testing.T) {
+	for in, want := range map[string]string{
+		"data/feedback.db": "data/feedback.db",
+		"postgres://feedback:s3cret@db.internal:5432/feedback?sslmode=verify-full": "postgres://feedback:xxxxx@db.internal:5432/feedback?sslmode=verify-full",
+		"postgresql://feedback@db.internal/feedback":                               "postgresql://feedback@db.internal/feedback",
+		"POSTGRES://u:s3cret@[::1/x":                                               "postgres://(unparsable URL)",
+	} {
+		if got := redactDB(in); got != want || strings.Contains(got, "s3cret") {
+			t.Errorf("redactDB(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
