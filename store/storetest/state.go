@@ -1,0 +1,136 @@
+package storetest
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"feedback/forms"
+)
+
+// migrationLister is what both stores offer besides store.Store, for
+// operators and this test.
+type migrationLister interface {
+	Migrations(ctx context.Context) ([]string, error)
+}
+
+func testMigrations(t *testing.T, b Backend) {
+	ctx := context.Background()
+	place := b.New(t)
+	for i := 0; i < 3; i++ {
+		s, err := b.Open(t, place)
+		if err != nil {
+			t.Fatalf("open %d: %v", i, err)
+		}
+		m, ok := s.(migrationLister)
+		if !ok {
+			s.Close()
+			t.Fatalf("%T does not list its migrations", s)
+		}
+		names, err := m.Migrations(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(names) < 2 || names[0] != "0001_responses.sql" {
+			t.Errorf("migrations = %v", names)
+		}
+		s.Close()
+	}
+	if n := b.Count(t, place, `SELECT count(*) FROM migrations`); n != b.Count(t, place, `SELECT count(DISTINCT name) FROM migrations`) {
+		t.Errorf("a migration was recorded twice")
+	}
+}
+
+func testWorkshopOverrides(t *testing.T, b Backend) {
+	s, place := mustOpen(t, b)
+	ctx := context.Background()
+	closed, open := false, true
+	if err := s.SetWorkshopOpen(ctx, "data-governance", &closed); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetWorkshopOpen(ctx, "next-generation", &open); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetWorkshopOpen(ctx, "next-generation", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetWorkshopOpen(ctx, "leading-change", &closed); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetWorkshopOpen(ctx, "leading-change", &open); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.WorkshopOverrides(ctx)
+	if err != nil || !reflect.DeepEqual(got, map[string]bool{"data-governance": false, "leading-change": true}) {
+		t.Errorf("overrides = %v, %v", got, err)
+	}
+	// Another process (a replica, a restart) sees the same.
+	other := mustOpenAt(t, b, place)
+	got, err = other.WorkshopOverrides(ctx)
+	if err != nil || !reflect.DeepEqual(got, map[string]bool{"data-governance": false, "leading-change": true}) {
+		t.Errorf("overrides seen by another store = %v, %v", got, err)
+	}
+}
+
+func testStars(t *testing.T, b Backend) {
+	ctx := context.Background()
+	s, place := mustOpen(t, b)
+	save := func(a forms.Answers) string {
+		t.Helper()
+		saved, err := s.SaveResponse(ctx, &forms.Response{SubmissionID: uuid.NewString(), Workshop: "data-governance", Lang: "ru", Answers: a})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return saved.ID
+	}
+	first := save(forms.Answers{"satisfaction": {Number: 4}, "takeaway": {Text: "Данные — это доверие"}, "improve": {Text: "=1+1"}})
+	second := save(forms.Answers{"satisfaction": {Number: 2}, "takeaway": {Text: "أكثر وقتاً للنقاش"}})
+	for _, k := range [][2]string{{first, "takeaway"}, {second, "takeaway"}, {first, "improve"}, {first, "takeaway"}} {
+		if err := s.StarComment(ctx, k[0], k[1], true); err != nil {
+			t.Fatalf("star %v: %v", k, err)
+		}
+	}
+	got, err := s.Stars(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 {
+		t.Fatalf("%d stars, want 3 (starring twice is once): %+v", len(got), got)
+	}
+	if got[0].ResponseID != first || got[0].Question != "improve" || got[2].ResponseID != first || got[2].Question != "takeaway" {
+		t.Errorf("stars, most recent first = %+v", got)
+	}
+	for _, st := range got {
+		if st.StarredAt.IsZero() || st.StarredAt.Location() != time.UTC {
+			t.Errorf("starred at = %v", st.StarredAt)
+		}
+	}
+	for name, k := range map[string][2]string{
+		"ErrNotText":         {first, "satisfaction"},
+		"ErrNoAnswer":        {second, "improve"},
+		"ErrUnknownResponse": {uuid.NewString(), "takeaway"},
+	} {
+		if err := s.StarComment(ctx, k[0], k[1], true); forms.ErrorCode(err) != forms.ENOTFOUND {
+			t.Errorf("%s: err = %v", name, err)
+		}
+	}
+	if err := s.StarComment(ctx, first, "improve", false); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.StarComment(ctx, first, "improve", false); err != nil {
+		t.Fatalf("unstarring twice: %v", err)
+	}
+	if n := b.Count(t, place, `SELECT count(*) FROM starred`); n != 2 {
+		t.Errorf("starred rows = %d, want 2", n)
+	}
+}
+
+func testPing(t *testing.T, b Backend) {
+	s, _ := mustOpen(t, b)
+	if err := s.Ping(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
