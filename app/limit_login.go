@@ -1,8 +1,8 @@
 package main
 
 import (
+	"encoding/hex"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -17,26 +17,15 @@ import (
 // count, and only tries of a token: the rapporteur's signed session cookie is
 // never slowed down, and a right token resets the count.
 //
-// The count is per client address and kept in this process: the forum's
-// thousand participants share one address but never try a token, and an
-// attacker spreading tries over several replicas only gains their number.
+// The count is per client and kept in the database, so that every replica
+// slows the same guesser down; the client is a keyed hash of its address, so
+// no address is stored. The forum's thousand participants share one address
+// but never try a token.
 const (
 	loginFreeFailures = 3                // wrong tokens allowed before any wait
 	loginMaxWait      = 5 * time.Minute  // the longest wait
 	loginForgetAfter  = 30 * time.Minute // a client quiet this long starts afresh
-	loginMaxClients   = 10000            // bounds the memory an attacker can make us use
 )
-
-// loginThrottle remembers the failed token tries of each client.
-type loginThrottle struct {
-	mu      sync.Mutex
-	clients map[string]*loginFailures
-}
-
-type loginFailures struct {
-	count int
-	last  time.Time
-}
 
 // loginWait is how long a client with n failures waits after the last one.
 // It grows from loginFailDelay, the pause every wrong token costs anyway (so
@@ -52,66 +41,23 @@ func loginWait(n int) time.Duration {
 	return min(d, loginMaxWait)
 }
 
-// check returns how long the client must still wait before its token is
-// looked at; zero means now.
-func (l *loginThrottle) check(client string, now time.Time) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	f := l.clients[client]
-	if f == nil {
-		return 0
-	}
-	if now.Sub(f.last) > loginForgetAfter {
-		delete(l.clients, client)
-		return 0
-	}
-	return max(0, f.last.Add(loginWait(f.count)).Sub(now))
-}
-
-// failed counts a wrong token and returns the client's count.
-func (l *loginThrottle) failed(client string, now time.Time) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.clients == nil {
-		l.clients = map[string]*loginFailures{}
-	}
-	f := l.clients[client]
-	if f == nil {
-		if len(l.clients) >= loginMaxClients {
-			l.forgetQuiet(now)
-		}
-		f = &loginFailures{}
-		l.clients[client] = f
-	}
-	f.count++
-	f.last = now
-	return f.count
-}
-
-// forgetQuiet drops the clients that stopped failing; if all are recent, it
-// drops them all rather than grow without bound.
-func (l *loginThrottle) forgetQuiet(now time.Time) {
-	for k, f := range l.clients {
-		if now.Sub(f.last) > loginWait(f.count) {
-			delete(l.clients, k)
-		}
-	}
-	if len(l.clients) >= loginMaxClients {
-		clear(l.clients)
-	}
-}
-
-// succeeded forgets the client's failures.
-func (l *loginThrottle) succeeded(client string) {
-	l.mu.Lock()
-	delete(l.clients, client)
-	l.mu.Unlock()
+// loginClient names a client for the throttle without storing its address.
+func (s *server) loginClient(c *fiber.Ctx) string {
+	return hex.EncodeToString(mac(s.adminKey("login-client"), c.IP())[:16])
 }
 
 // loginGate refuses a token try that comes before the client's wait is over:
 // 429 with Retry-After, logged.
 func (s *server) loginGate(c *fiber.Ctx) error {
-	wait := s.logins.check(c.IP(), s.now())
+	n, last, err := s.db.LoginFailures(c.UserContext(), s.loginClient(c))
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	if n == 0 || now.Sub(last) > loginForgetAfter {
+		return nil
+	}
+	wait := last.Add(loginWait(n)).Sub(now)
 	if wait <= 0 {
 		return nil
 	}
@@ -129,12 +75,20 @@ func (s *server) loginGate(c *fiber.Ctx) error {
 
 // loginFailed records and logs a wrong token.
 func (s *server) loginFailed(c *fiber.Ctx, via string) {
-	n := s.logins.failed(c.IP(), s.now())
+	n, err := s.db.RecordLoginFailure(c.UserContext(), s.loginClient(c), s.now(), loginForgetAfter)
+	if err != nil {
+		s.log.Error("admin token refused, not counted", "client", c.IP(), "via", via, "err", err)
+		return
+	}
 	s.log.Warn("admin token refused", "client", c.IP(), "via", via, "failures", n, "next_wait_s", int(loginWait(n)/time.Second))
 }
 
 // loginSucceeded forgets the client's failures.
-func (s *server) loginSucceeded(c *fiber.Ctx) { s.logins.succeeded(c.IP()) }
+func (s *server) loginSucceeded(c *fiber.Ctx) {
+	if err := s.db.ForgetLoginFailures(c.UserContext(), s.loginClient(c)); err != nil {
+		s.log.Error("forget admin token failures", "err", err)
+	}
+}
 
 // localLoginThrottled holds the 429 of a Bearer try refused by loginGate, for
 // unauthorized to answer it instead of a plain 401.

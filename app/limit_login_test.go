@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"io"
 	"log/slog"
 	"net"
@@ -225,5 +226,52 @@ func TestAdminStateChangesNeedCSRF(t *testing.T) {
 				t.Errorf("cross-site (Sec-Fetch-Site) %s: %d", path, res.StatusCode)
 			}
 		})
+	}
+}
+
+// TestLoginThrottleShared checks that the count lives in the store, not in a
+// process: failures through one server slow the same client down on another
+// server over the same database, as on two replicas.
+func TestLoginThrottleShared(t *testing.T) {
+	defer func(d time.Duration) { loginFailDelay = d }(loginFailDelay)
+	loginFailDelay = 10 * time.Millisecond
+	a := mustApp(t)
+	other, err := newServer(a.srv.cfg, a.srv.forms, a.db, a.srv.log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	replica := other.app()
+	bearer := func(app interface {
+		Test(*http.Request, ...int) (*http.Response, error)
+	}, token string) int {
+		req := get("/admin/export.csv", "Authorization", "Bearer "+token)
+		res, err := app.Test(req, 10_000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	for i := 0; i < loginFreeFailures; i++ {
+		if code := bearer(a, "guess-"+strconv.Itoa(i)); code != http.StatusUnauthorized {
+			t.Fatalf("failure %d: %d", i, code)
+		}
+	}
+	if code := bearer(replica, testToken); code != http.StatusTooManyRequests {
+		t.Fatalf("the other replica let the guesser try at once: %d", code)
+	}
+	// What is stored names the client by a keyed hash, not its address.
+	raw, err := sql.Open("sqlite", "file:"+a.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var client string
+	var failures int
+	if err := raw.QueryRow(`SELECT client, failures FROM login_failures`).Scan(&client, &failures); err != nil {
+		t.Fatal(err)
+	}
+	if failures != loginFreeFailures || len(client) != 32 || strings.ContainsAny(client, ".:") {
+		t.Errorf("stored client %q with %d failures", client, failures)
 	}
 }

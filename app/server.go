@@ -41,9 +41,8 @@ type server struct {
 
 	qr qrCodes // each workshop's QR code, built once
 
-	healthDown atomic.Bool   // the last health check failed: log the recovery
-	logins     loginThrottle // failed admin token tries per client
-	retired    retiredCache  // stored answers' questions the forms file lacks
+	healthDown atomic.Bool  // the last health check failed: log the recovery
+	retired    retiredCache // stored answers' questions the forms file lacks
 }
 
 func newServer(cfg config, f *forms.Forms, db store.Store, log *slog.Logger) (*server, error) {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"feedback/forms"
 )
@@ -29,6 +30,12 @@ type Store interface {
 	StarComment(ctx context.Context, responseID, question string, starred bool) error
 	// Stars returns the starred comments, most recently starred first.
 	Stars(ctx context.Context) ([]Star, error)
+	// LoginFailures, RecordLoginFailure and ForgetLoginFailures count wrong
+	// admin tokens per client (a keyed hash of its address) in storage, so
+	// that a guesser is slowed down by every replica alike.
+	LoginFailures(ctx context.Context, client string) (int, time.Time, error)
+	RecordLoginFailure(ctx context.Context, client string, now time.Time, forget time.Duration) (int, error)
+	ForgetLoginFailures(ctx context.Context, client string) error
 	// Ping checks that storage can be read and written.
 	Ping(ctx context.Context) error
 	// Close waits for pending writes and releases the storage.
