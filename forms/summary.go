@@ -140,8 +140,13 @@ func (t *ChoiceTally) Share(option string) float64 {
 // group, or the whole forum.
 type Summary struct {
 	Responses int
-	Scores    map[string]*ScoreTally
-	Choices   map[string]*ChoiceTally
+	// Asked counts, for each question, the responses whose form asked it: all
+	// of them unless the forms file changed mid-forum (see QuestionPeriods).
+	// It is the denominator a rapporteur needs beside n, the people who
+	// answered. Profile groups leave it nil.
+	Asked   map[string]int
+	Scores  map[string]*ScoreTally
+	Choices map[string]*ChoiceTally
 	// Texts counts the non-empty answers to each text question.
 	Texts map[string]int
 	// Profiles breaks the responses down by the answer to each profile
@@ -155,6 +160,7 @@ type Summary struct {
 // NewSummary starts an empty summary of the answers to questions.
 func NewSummary(questions []*Question) *Summary {
 	s := newSummary(questions)
+	s.Asked = map[string]int{}
 	s.Profiles = map[string]map[string]*Summary{}
 	for _, q := range questions {
 		if IsProfile(q.ID) && q.IsChoice() {
@@ -185,11 +191,18 @@ func newSummary(questions []*Question) *Summary {
 // Questions returns the questions the summary counts, in form order.
 func (s *Summary) Questions() []*Question { return s.questions }
 
-// Add counts one response. Answers to questions the summary does not know are
-// left out.
-func (s *Summary) Add(r *Response) {
+// Add counts one response, as asked every question the summary counts.
+// Answers to questions the summary does not know are left out.
+func (s *Summary) Add(r *Response) { s.add(r, nil) }
+
+// add counts one response; asked says which questions its form asked (nil:
+// all of them).
+func (s *Summary) add(r *Response, asked func(id string) bool) {
 	s.Responses++
 	for _, q := range s.questions {
+		if s.Asked != nil && (asked == nil || asked(q.ID)) {
+			s.Asked[q.ID]++
+		}
 		a, ok := r.Answers[q.ID]
 		if !ok {
 			continue
@@ -220,8 +233,20 @@ func (s *Summary) Add(r *Response) {
 			g = newSummary(s.questions)
 			groups[key] = g
 		}
-		g.Add(r)
+		g.add(r, nil)
 	}
+}
+
+// Answered returns n for the question with id: the people who answered it
+// (for a score, within its scale), as the tables show it.
+func (s *Summary) Answered(id string) int {
+	switch {
+	case s.Scores[id] != nil:
+		return s.Scores[id].N
+	case s.Choices[id] != nil:
+		return s.Choices[id].N
+	}
+	return s.Texts[id]
 }
 
 // Mean returns the mean score of the question with id; ok is false when
@@ -270,6 +295,10 @@ type Tally struct {
 	// Unknown counts responses to workshops that are no longer in the
 	// forms file; they are in no summary.
 	Unknown int
+	// Periods, set before the first Add, says which questions each
+	// workshop's form asked when; it decides the summaries' Asked. Nil
+	// takes every workshop's current form to have been asked all along.
+	Periods QuestionPeriods
 }
 
 // NewTally starts an empty tally of the workshops of f.
@@ -288,6 +317,8 @@ func (t *Tally) Add(r *Response) {
 		t.Unknown++
 		return
 	}
-	s.Add(r)
-	t.All.Add(r)
+	w := t.forms.Workshop(r.Workshop)
+	asked := func(id string) bool { return t.Periods.Asked(w, r, id) }
+	s.add(r, asked)
+	t.All.add(r, asked)
 }

@@ -36,6 +36,12 @@ type Store interface {
 	LoginFailures(ctx context.Context, client string) (int, time.Time, error)
 	RecordLoginFailure(ctx context.Context, client string, now time.Time, forget time.Duration) (int, error)
 	ForgetLoginFailures(ctx context.Context, client string) error
+	// RecordForms notes at start which questions each workshop's form asks
+	// from now on, and QuestionPeriods returns that history, so that the
+	// summaries say of how many responses each question was asked after the
+	// forms file changed mid-forum (question_periods.go).
+	RecordForms(ctx context.Context, f *forms.Forms, now time.Time) (FormsChange, error)
+	QuestionPeriods(ctx context.Context) (forms.QuestionPeriods, error)
 	// Ping checks that storage can be read and written.
 	Ping(ctx context.Context) error
 	// Close waits for pending writes and releases the storage.

@@ -43,6 +43,7 @@ func Run(t *testing.T, b Backend) {
 	t.Run("StarComment", func(t *testing.T) { testStars(t, b) })
 	t.Run("ChangeLimit", func(t *testing.T) { testChangeLimit(t, b) })
 	t.Run("AnsweredQuestions", func(t *testing.T) { testAnsweredQuestions(t, b) })
+	t.Run("QuestionPeriods", func(t *testing.T) { testQuestionPeriods(t, b) }) // question_periods.go
 	t.Run("LoginFailures", func(t *testing.T) { testLoginFailures(t, b) })
 	t.Run("Ping", func(t *testing.T) { testPing(t, b) })
 }
