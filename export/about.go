@@ -2,6 +2,7 @@ package export
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"feedback/forms"
@@ -18,6 +19,7 @@ func (wb *Workbook) writeAbout() error {
 	s.width(4, 4, 50)
 	s.width(5, 5, 60)
 	s.width(6, 6, 40)
+	s.width(7, 8, 10)
 	s.text(1, 1, "About this workbook", st.title)
 	s.freeze(0, 1)
 	s.printWide()
@@ -48,7 +50,7 @@ func (wb *Workbook) writeAbout() error {
 	row++
 	sheets := [][2]string{
 		{SheetOverview, "One row per workshop in forum order, a total row over all responses, and a chart of mean satisfaction per workshop."},
-		{"one per workshop", "Key figures; for each rating n, mean, count and share of each score; the NPS; each choice question's counts and shares; who answered (role, region, gender); charts of the distributions."},
+		{"one per workshop", "Key figures; the questions changed during the forum, if any; for each rating n, asked of, mean, count and share of each score; the NPS; each choice question's counts and shares; who answered (role, region, gender); charts of the distributions."},
 		{SheetKeyQuotes, "The comments starred on the dashboard, by workshop."},
 		{SheetComments, "Every non-empty text answer, with a filter on each column."},
 		{SheetResponses, "One row per response: submission_id, workshop, submitted at (UTC), language, then one column per question id (a multiple choice lists option ids joined with \"; \")."},
@@ -63,10 +65,11 @@ func (wb *Workbook) writeAbout() error {
 	row++
 	s.text(1, row, "Questions", st.section)
 	row++
-	for i, h := range []string{"Question id", "Type", "Required", "Scale or options (id = English label)", "Text (English)", "Asked in"} {
+	for i, h := range []string{"Question id", "Type", "Required", "Scale or options (id = English label)", "Text (English)", "Asked in", "n", "Asked of"} {
 		s.text(i+1, row, h, st.header)
 	}
 	row++
+	all := wb.tally.All
 	for _, q := range rawQuestions(wb.forms, wb.opt.Workshop) {
 		s.text(1, row, q.ID, st.wrap)
 		s.text(2, row, string(q.Type), st.wrap)
@@ -78,6 +81,18 @@ func (wb *Workbook) writeAbout() error {
 		s.text(4, row, scaleOf(q), st.wrap)
 		s.text(5, row, label(q), st.wrap)
 		s.text(6, row, wb.askedIn(q.ID), st.wrap)
+		s.int(7, row, all.Answered(q.ID), st.count)
+		s.int(8, row, all.Asked[q.ID], st.count)
+		row++
+	}
+	for _, rq := range wb.retiredQuestions() {
+		s.text(1, row, rq.q.ID, st.wrap)
+		s.text(2, row, string(rq.q.Type), st.wrap)
+		s.text(4, row, "no longer in the forms file", st.wrap)
+		s.text(5, row, label(rq.q), st.wrap)
+		s.text(6, row, rq.askedIn, st.wrap)
+		s.int(7, row, rq.answered, st.count)
+		s.int(8, row, rq.asked, st.count)
 		row++
 	}
 
@@ -91,6 +106,8 @@ func (wb *Workbook) writeAbout() error {
 	for _, f := range [][2]string{
 		{"Responses", "Number of forms submitted. A participant who changed their answers counts once, with the last answers."},
 		{"n", "People who answered the question; questions left blank are not counted anywhere."},
+		{"Asked of", "Responses whose form had the question: those sent while their workshop's form asked it, and any that answer it. It equals Responses unless the forms file changed during the forum; n is never more."},
+		{"Questions changed", "Questions a workshop's form added or removed after responses came in (a renamed question is one removed and one added). Listed on the workshop's sheet with when its form had them, and in the Overview. Their answers stay in Responses and Comments."},
 		{"Mean", "Sum of the scores ÷ n, on the question's scale; shown with two decimals."},
 		{"Count and share of a score", "People who gave that score, and that number ÷ n."},
 		{"Knowledge gain", "Mean of knowledge_after − mean of knowledge_before, each over the people who answered it."},
@@ -103,6 +120,8 @@ func (wb *Workbook) writeAbout() error {
 		s.text(1, row, f[0], st.label)
 		s.text(2, row, f[1], st.wrap)
 		s.merge(2, row, 5, row)
+		// The merged cell is columns 2–5 wide; a longer text wraps in it.
+		s.height(row, rowHeight([]string{f[0], f[1]}, []float64{30, 20 + 10 + 50 + 60}))
 		row++
 	}
 	return s.done("about sheet")
@@ -132,16 +151,75 @@ func scaleOf(q *forms.Question) string {
 	return fmt.Sprintf("free text, up to %d characters", q.MaxLength)
 }
 
-// askedIn names the workshops that ask a question, or "every workshop".
+// askedIn names the workshops that ask a question, or "every workshop";
+// a workshop whose form did not ask it all along comes with when it did:
+// "data-governance (since 2025-06-24 10:00)".
 func (wb *Workbook) askedIn(id string) string {
-	var in []string
+	var plain, changed []string
 	for _, w := range wb.workshops {
-		if w.Question(id) != nil {
-			in = append(in, w.Slug)
+		if when := wb.whenAsked(w, id); when != "" {
+			changed = append(changed, w.Slug+" ("+when+")")
+		} else if w.Question(id) != nil {
+			plain = append(plain, w.Slug)
 		}
 	}
-	if len(in) == len(wb.workshops) && len(in) > 1 {
-		return "every workshop"
+	if len(plain) > 1 && len(plain)+len(changed) == len(wb.workshops) {
+		every := "every workshop"
+		if len(changed) > 0 {
+			every = "every other workshop"
+		}
+		plain = []string{every}
 	}
-	return strings.Join(in, ", ")
+	return strings.Join(append(plain, changed...), ", ")
+}
+
+// whenAsked says when the workshop's form asked the question if it did not
+// all along, or "".
+func (wb *Workbook) whenAsked(w *forms.Workshop, id string) string {
+	for _, c := range wb.changes(w) {
+		if c.q.ID == id {
+			return periodsText(c.periods)
+		}
+	}
+	return ""
+}
+
+// retiredQuestion is a codebook row for a question no workshop of the export
+// asks any more, with its counts over every workshop.
+type retiredQuestion struct {
+	q               *forms.Question
+	askedIn         string
+	asked, answered int
+}
+
+// retiredQuestions returns the questions stored answers or recorded forms
+// have that no workshop of the export asks now, by id: their columns are in
+// Responses, so the codebook describes them too.
+func (wb *Workbook) retiredQuestions() []retiredQuestion {
+	current := map[string]bool{}
+	for _, q := range rawQuestions(wb.forms, wb.opt.Workshop) {
+		current[q.ID] = true
+	}
+	byID := map[string]*retiredQuestion{}
+	var out []retiredQuestion
+	for _, w := range wb.workshops {
+		for _, c := range wb.changes(w) {
+			if !c.removed || current[c.q.ID] {
+				continue
+			}
+			rq := byID[c.q.ID]
+			if rq == nil {
+				rq = &retiredQuestion{q: c.q}
+				byID[c.q.ID] = rq
+			}
+			rq.asked += c.asked
+			rq.answered += c.answered
+		}
+	}
+	for id, rq := range byID {
+		rq.askedIn = wb.askedIn(id)
+		out = append(out, *rq)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].q.ID < out[j].q.ID })
+	return out
 }

@@ -56,9 +56,26 @@ func (wb *Workbook) writeOverview() error {
 		s.text(col, 1, "NPS", wb.st.headerWrap)
 		col++
 	}
+	// Only a forms file changed mid-forum adds a column: the questions each
+	// workshop did not ask all along, and of how many responses.
+	changes := map[string][]questionChange{}
+	changedCol := 0
+	for _, w := range wb.workshops {
+		if cs := wb.changes(w); len(cs) > 0 {
+			changes[w.Slug] = cs
+			changedCol = col
+		}
+	}
+	if changedCol > 0 {
+		s.text(col, 1, "Questions changed during the forum", wb.st.headerWrap)
+		col++
+	}
 	last := col - 1
 	s.width(1, 1, 80)
 	s.width(2, last, 13)
+	if changedCol > 0 {
+		s.width(changedCol, changedCol, 45)
+	}
 	if s.err == nil {
 		s.err = wb.file.SetRowHeight(SheetOverview, 1, 48)
 	}
@@ -94,6 +111,13 @@ func (wb *Workbook) writeOverview() error {
 			s.err = wb.file.SetCellHyperLink(SheetOverview, cell(1, row), quoteSheet(wb.sheets[w.Slug])+"!A1", "Location")
 		}
 		line(wb.tally.Workshops[w.Slug], false)
+		if cs := changes[w.Slug]; len(cs) > 0 {
+			text := changeSummary(cs, wb.tally.Workshops[w.Slug].Responses)
+			s.text(changedCol, row, text, wb.st.wrap)
+			if s.err == nil {
+				s.err = wb.file.SetRowHeight(SheetOverview, row, rowHeight([]string{text}, []float64{45}))
+			}
+		}
 	}
 	firstRow, lastRow := 2, row
 	row++
@@ -101,9 +125,14 @@ func (wb *Workbook) writeOverview() error {
 	line(wb.tally.All, true)
 
 	row += 2
-	s.text(1, row, "Means are of the people who answered each question, on its scale (1–5 unless the About sheet says otherwise). "+
-		"Knowledge gain = mean knowledge after − mean knowledge before. "+
-		"NPS = % promoters (9–10) − % detractors (0–6), from −100 to 100. Click a workshop for its sheet; About explains every figure.", wb.st.small)
+	note := "Means are of the people who answered each question, on its scale (1–5 unless the About sheet says otherwise). " +
+		"Knowledge gain = mean knowledge after − mean knowledge before. " +
+		"NPS = % promoters (9–10) − % detractors (0–6), from −100 to 100. Click a workshop for its sheet; About explains every figure."
+	if changedCol > 0 {
+		note += " The forms file changed during the forum: a question added or removed was asked of only part of a workshop's responses, " +
+			"and its mean is over the people who answered it then (the last column; each workshop's sheet gives the times)."
+	}
+	s.text(1, row, note, wb.st.small)
 	s.merge(1, row, last, row)
 	if s.err == nil {
 		s.err = wb.file.SetRowHeight(SheetOverview, row, 48)

@@ -93,6 +93,7 @@ func (wb *Workbook) stream(ctx context.Context, src Source) error {
 			return err
 		}
 		wb.tally.Add(r)
+		wb.countRetired(r)
 		row++
 		dateCell.Value = excelTime(r.SubmittedAt)
 		values[0], values[1], values[2], values[3] = r.SubmissionID, r.Workshop, dateCell, r.Lang

@@ -15,7 +15,7 @@ type styles struct {
 	title, section, header, headerWrap, bold, label    int
 	count, boldCount, share, boldShare, mean, boldMean int
 	nps, boldNPS, gain, boldGain                       int
-	date, wrap, small, link                            int
+	date, wrap, small, link, center                    int
 }
 
 // Number formats, in the rapporteur's terms.
@@ -51,7 +51,7 @@ func newStyles(f *excelize.File) (styles, error) {
 	headerFill := excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DCE6F0"}}
 	headerBorder := []excelize.Border{{Type: "bottom", Color: "000000", Style: 1}}
 	add(&s.title, &excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}})
-	add(&s.section, &excelize.Style{Font: &excelize.Font{Bold: true, Size: 12}})
+	add(&s.section, &excelize.Style{Font: &excelize.Font{Bold: true, Size: 12}, Alignment: &excelize.Alignment{Vertical: "top"}})
 	add(&s.header, &excelize.Style{Font: &excelize.Font{Bold: true}, Fill: headerFill, Border: headerBorder,
 		Alignment: &excelize.Alignment{Vertical: "top"}})
 	add(&s.headerWrap, &excelize.Style{Font: &excelize.Font{Bold: true}, Fill: headerFill, Border: headerBorder,
@@ -72,6 +72,7 @@ func newStyles(f *excelize.File) (styles, error) {
 	add(&s.date, &excelize.Style{CustomNumFmt: strPtr(fmtDate), Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "top"}})
 	add(&s.wrap, &excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
 	add(&s.small, &excelize.Style{Font: &excelize.Font{Italic: true, Color: "404040"}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	add(&s.center, &excelize.Style{Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top"}})
 	add(&s.link, &excelize.Style{Font: &excelize.Font{Color: "0563C1", Underline: "single"}, Alignment: &excelize.Alignment{Vertical: "top"}})
 	if err != nil {
 		return s, fmt.Errorf("export: styles: %w", err)

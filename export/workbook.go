@@ -54,6 +54,12 @@ type Options struct {
 	// sheet and CSV) gives them columns after the current questions, so no
 	// stored answer is left out. See rawColumns.
 	Retired []*forms.Question
+	// Periods says which questions each workshop's form asked, and when
+	// (store.QuestionPeriods): with it every summary gives, beside n, the
+	// responses asked each question, and lists the questions added or
+	// removed mid-forum (changes.go). Nil takes the forms file's questions
+	// to have been asked of every response.
+	Periods forms.QuestionPeriods
 }
 
 // Sheet names that are not workshops.
@@ -75,6 +81,7 @@ type Workbook struct {
 	sheets    map[string]string // workshop slug → sheet name
 	st        styles
 	tally     *forms.Tally
+	retired   map[string][]*retiredCount // by workshop slug, see changes.go
 	comments  int
 	quotes    []quote
 }
@@ -113,6 +120,8 @@ func Build(ctx context.Context, f *forms.Forms, src Source, opt Options) (*Workb
 		}
 		wb.workshops = []*forms.Workshop{w}
 	}
+	wb.tally.Periods = opt.Periods
+	wb.startRetired()
 	if err := wb.addSheets(); err != nil {
 		return nil, err
 	}

@@ -398,18 +398,20 @@ func TestWorkbook(t *testing.T) {
 			t.Errorf("title %q", rows[0][0])
 		}
 		b.wantNum(sh, "C2", float64(len(rs)))
-		// Ratings: n, mean, count and share of each score 1–5.
+		// Ratings: n, asked of (every response: the forms never changed),
+		// mean, count and share of each score 1–5.
 		for _, id := range []string{"satisfaction", "relevance", "knowledge_before", "knowledge_after", "apply", "facilitation"} {
 			row := findRow(t, rows, 1, id, 3)
 			n := len(scoresOf(rs, id))
 			b.wantNum(sh, c(3, row), float64(n))
+			b.wantNum(sh, c(4, row), float64(len(rs)))
 			m, _ := meanOf(rs, id)
-			b.wantNum(sh, c(4, row), m)
+			b.wantNum(sh, c(5, row), m)
 			for score := 1; score <= 5; score++ {
-				b.wantNum(sh, c(4+score, row), float64(countOf(rs, id, score)))
-				b.wantNum(sh, c(9+score, row), float64(countOf(rs, id, score))/float64(n))
+				b.wantNum(sh, c(5+score, row), float64(countOf(rs, id, score)))
+				b.wantNum(sh, c(10+score, row), float64(countOf(rs, id, score))/float64(n))
 			}
-			if got := b.numFmt(sh, c(10, row)); got != "0.0%" {
+			if got := b.numFmt(sh, c(11, row)); got != "0.0%" {
 				t.Errorf("share format %q, want 0.0%%", got)
 			}
 		}
@@ -417,8 +419,8 @@ func TestWorkbook(t *testing.T) {
 		row := findRow(t, rows, 1, "recommend", 3)
 		p, pa, d, score, _ := npsOf(rs)
 		n := float64(len(scoresOf(rs, "recommend")))
-		for i, want := range []float64{n, 0, float64(p), float64(pa), float64(d), float64(p) / n, float64(pa) / n, float64(d) / n, score} {
-			if i == 1 {
+		for i, want := range []float64{n, float64(len(rs)), 0, float64(p), float64(pa), float64(d), float64(p) / n, float64(pa) / n, float64(d) / n, score} {
+			if i == 2 {
 				m, _ := meanOf(rs, "recommend")
 				want = m
 			}
@@ -437,6 +439,12 @@ func TestWorkbook(t *testing.T) {
 			b.wantNum(sh, c(4, row), float64(chose(rs, "useful_formats", o))/float64(answered(rs, "useful_formats")))
 		}
 		b.wantNum(sh, c(3, findRow(t, rows, 2, "People who answered", top)), float64(answered(rs, "useful_formats")))
+		b.wantNum(sh, c(3, findRow(t, rows, 2, "Asked of (responses whose form had it)", top)), float64(len(rs)))
+		for _, row := range rows {
+			if len(row) > 0 && row[0] == "Questions changed" {
+				t.Error("a forms file that never changed has a table of changes")
+			}
+		}
 	})
 
 	t.Run("ProfileSmallGroups", func(t *testing.T) {

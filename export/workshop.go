@@ -29,9 +29,10 @@ type workshopSheet struct {
 const (
 	colID     = 1 // question or option id
 	colText   = 2 // its English text
-	colN      = 3
-	colMean   = 4
-	colScores = 5 // first score column
+	colN      = 3 // people who answered
+	colAsked  = 4 // responses whose form had the question (changes.go)
+	colMean   = 5
+	colScores = 6 // first score column
 )
 
 // writeWorkshop writes the sheet of one workshop: key figures, every rating's
@@ -70,6 +71,7 @@ func (wb *Workbook) writeWorkshop(w *forms.Workshop) error {
 	}
 	ws.row += 2
 
+	ws.writeChanges(wb.changes(w))
 	ws.ratings()
 	ws.nps()
 	for _, q := range w.Questions {
@@ -92,6 +94,8 @@ func (ws *workshopSheet) section(title, note string) {
 	ws.text(colID, ws.row, title, ws.wb.st.section)
 	if note != "" {
 		ws.text(colText, ws.row, note, ws.wb.st.small)
+		// A long note wraps in its column instead of being cut off.
+		ws.height(ws.row, max(18, rowHeight([]string{"", note}, []float64{20, 48})))
 	}
 	ws.row++
 }
@@ -126,11 +130,11 @@ func (ws *workshopSheet) ratings() {
 		return
 	}
 	st := ws.wb.st
-	ws.section("Ratings", "n = people who answered; share = count ÷ n.")
+	ws.section("Ratings", "n = people who answered; asked of = responses whose form had the question; share = count ÷ n.")
 	n := hi - lo + 1
 	shareCol := colScores + n
 	top := ws.row
-	for i, h := range []string{"Question", "Text", "n", "Mean"} {
+	for i, h := range []string{"Question", "Text", "n", "Asked of", "Mean"} {
 		c := colID + i
 		ws.text(c, top, h, st.header)
 		ws.text(c, top+1, "", st.header)
@@ -153,6 +157,7 @@ func (ws *workshopSheet) ratings() {
 		ws.text(colID, ws.row, q.ID, st.wrap)
 		ws.text(colText, ws.row, label(q), st.wrap)
 		ws.int(colN, ws.row, t.N, st.count)
+		ws.int(colAsked, ws.row, ws.sum.Asked[q.ID], st.count)
 		if m, ok := t.Mean(); ok {
 			ws.float(colMean, ws.row, m, st.mean)
 		}
@@ -191,7 +196,7 @@ func (ws *workshopSheet) nps() {
 		}
 		t := ws.sum.Scores[q.ID]
 		ws.section("Net Promoter Score", "Promoters answer 9–10, passives 7–8, detractors 0–6; NPS = % promoters − % detractors (−100 to 100).")
-		heads := []string{"Question", "Text", "n", "Mean", "Promoters", "Passives", "Detractors", "% promoters", "% passives", "% detractors", "NPS"}
+		heads := []string{"Question", "Text", "n", "Asked of", "Mean", "Promoters", "Passives", "Detractors", "% promoters", "% passives", "% detractors", "NPS"}
 		for i, h := range heads {
 			ws.text(i+1, ws.row, h, st.headerWrap)
 		}
@@ -200,17 +205,19 @@ func (ws *workshopSheet) nps() {
 		ws.text(colID, ws.row, q.ID, st.wrap)
 		ws.text(colText, ws.row, label(q), st.wrap)
 		ws.int(colN, ws.row, t.N, st.count)
+		ws.int(colAsked, ws.row, ws.sum.Asked[q.ID], st.count)
 		if m, ok := t.Mean(); ok {
 			ws.float(colMean, ws.row, m, st.mean)
 		}
 		if n, ok := t.NPS(); ok {
-			ws.int(5, ws.row, n.Promoters, st.count)
-			ws.int(6, ws.row, n.Passives, st.count)
-			ws.int(7, ws.row, n.Detractors, st.count)
-			ws.float(8, ws.row, float64(n.Promoters)/float64(n.N), st.share)
-			ws.float(9, ws.row, float64(n.Passives)/float64(n.N), st.share)
-			ws.float(10, ws.row, float64(n.Detractors)/float64(n.N), st.share)
-			ws.float(11, ws.row, n.Score, st.nps)
+			c := colMean + 1
+			ws.int(c, ws.row, n.Promoters, st.count)
+			ws.int(c+1, ws.row, n.Passives, st.count)
+			ws.int(c+2, ws.row, n.Detractors, st.count)
+			ws.float(c+3, ws.row, float64(n.Promoters)/float64(n.N), st.share)
+			ws.float(c+4, ws.row, float64(n.Passives)/float64(n.N), st.share)
+			ws.float(c+5, ws.row, float64(n.Detractors)/float64(n.N), st.share)
+			ws.float(c+6, ws.row, n.Score, st.nps)
 		}
 		ws.row += 2
 		top := ws.row
@@ -249,10 +256,11 @@ func (ws *workshopSheet) choice(q *forms.Question) {
 		note += " Several options may be chosen, so shares add up to more than 100%."
 	}
 	ws.section(q.ID, note)
+	shareCol := colN + 1
 	ws.text(colID, ws.row, "Option", st.header)
 	ws.text(colText, ws.row, label(q), st.headerWrap)
 	ws.text(colN, ws.row, "Count", st.header)
-	ws.text(colMean, ws.row, "Share", st.header)
+	ws.text(shareCol, ws.row, "Share", st.header)
 	ws.height(ws.row, rowHeight([]string{"", label(q)}, []float64{20, 48}))
 	ws.row++
 	first := ws.row
@@ -260,12 +268,15 @@ func (ws *workshopSheet) choice(q *forms.Question) {
 		ws.text(colID, ws.row, id, st.wrap)
 		ws.text(colText, ws.row, optionLabel(q, id), st.wrap)
 		ws.int(colN, ws.row, t.Counts[id], st.count)
-		ws.float(colMean, ws.row, t.Share(id), st.share)
+		ws.float(shareCol, ws.row, t.Share(id), st.share)
 		ws.row++
 	}
 	last := ws.row - 1
 	ws.text(colText, ws.row, "People who answered", st.label)
 	ws.int(colN, ws.row, t.N, st.boldCount)
+	ws.row++
+	ws.text(colText, ws.row, "Asked of (responses whose form had it)", st.label)
+	ws.int(colN, ws.row, ws.sum.Asked[q.ID], st.count)
 	ws.row += 2
 	zero := 0.0
 	ws.nextChart(&excelize.Chart{
@@ -273,7 +284,7 @@ func (ws *workshopSheet) choice(q *forms.Question) {
 		Series: []excelize.ChartSeries{{
 			Name:       quoteSheet(ws.name) + "!" + absCell(colText, first-1),
 			Categories: ws.absRange(colText, first, colText, last),
-			Values:     ws.absRange(colMean, first, colMean, last),
+			Values:     ws.absRange(shareCol, first, shareCol, last),
 			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"00577A"}},
 		}},
 		Title:  chartTitle(q.ID + ": share of people who chose each option"),
@@ -324,6 +335,12 @@ func (ws *workshopSheet) profile() {
 			}
 		}
 		ids := append(optionIDs(q, counts), forms.NoAnswer)
+		// Responses whose form did not have the question have no answer
+		// either; the label says so when there are any.
+		noAnswer := "No answer"
+		if ws.sum.Asked[q.ID] < ws.sum.Responses {
+			noAnswer = "No answer or not asked"
+		}
 		for _, id := range ids {
 			g := groups[id]
 			people := 0
@@ -332,7 +349,7 @@ func (ws *workshopSheet) profile() {
 			}
 			if id == forms.NoAnswer {
 				ws.text(colID, ws.row, "", st.wrap)
-				ws.text(colText, ws.row, "No answer", st.wrap)
+				ws.text(colText, ws.row, noAnswer, st.wrap)
 			} else {
 				ws.text(colID, ws.row, id, st.wrap)
 				ws.text(colText, ws.row, optionLabel(q, id), st.wrap)
