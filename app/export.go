@@ -67,9 +67,13 @@ func (s *server) handleExportXLSX(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	periods, err := s.db.QuestionPeriods(ctx) // which questions each form asked when (questionperiods.go)
+	if err != nil {
+		return err
+	}
 	now := s.now()
 	start := time.Now()
-	wb, err := export.Build(ctx, s.forms, s.responsesOf(slug), export.Options{Workshop: slug, Now: now, KeyQuotes: quotes, Retired: retired})
+	wb, err := export.Build(ctx, s.forms, s.responsesOf(slug), export.Options{Workshop: slug, Now: now, KeyQuotes: quotes, Retired: retired, Periods: periods})
 	if err != nil {
 		return err
 	}

@@ -1,15 +1,20 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
+	"reflect"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/xuri/excelize/v2"
@@ -59,7 +64,9 @@ func appWithForms(t *testing.T, db *store.DB, path, yaml string) *testApp {
 		t.Fatal(err)
 	}
 	cfg := config{Addr: "127.0.0.1:0", DB: path, AdminToken: testToken, PublicURL: "https://feedback.example.org"}
-	srv, err := newServer(cfg, f, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	recordForms(context.Background(), db, f, time.Now(), log) // as run does at start
+	srv, err := newServer(cfg, f, db, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +104,9 @@ func TestFormsFileChangedMidForum(t *testing.T) {
 		t.Fatalf("before, API: %d %s", res.StatusCode, body)
 	}
 
-	// The restart with the edited file.
+	// The restart with the edited file, a few milliseconds later than the
+	// last response: what the form asked is told apart to the millisecond.
+	time.Sleep(5 * time.Millisecond)
 	db.Close()
 	if db, err = store.Open(ctx, path, store.Options{}); err != nil {
 		t.Fatal(err)
@@ -205,4 +214,215 @@ func TestFormsFileChangedMidForum(t *testing.T) {
 			}
 		}
 	})
+	t.Run("OKWorkbookSaysAskedOf", func(t *testing.T) {
+		// Both responses were sent under the old file, then changed under
+		// the new one with follow_up answered: each was asked all three.
+		res, body := after.do(t, get("/admin/export.xlsx", "Authorization", "Bearer "+testToken))
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("xlsx: %d", res.StatusCode)
+		}
+		got := changedQuestions(t, []byte(body), "data-governance")
+		want := map[string]askedRow{
+			"follow_up":     {n: 2, asked: 2, change: "added"},
+			"pilot_comment": {n: 2, asked: 2, change: "removed"},
+			"pilot_score":   {n: 2, asked: 2, change: "removed"},
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("questions changed %+v, want %+v", got, want)
+		}
+	})
+}
+
+// askedRow is one row of a workshop sheet's table of questions changed.
+type askedRow struct {
+	n, asked int
+	change   string
+}
+
+// changedQuestions reads a workshop sheet's "Questions changed" table, by
+// question id; nil when the sheet has none.
+func changedQuestions(t *testing.T, xlsx []byte, sheet string) map[string]askedRow {
+	t.Helper()
+	x, err := excelize.OpenReader(bytes.NewReader(xlsx))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	rows, err := x.GetRows(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, row := range rows {
+		if len(row) == 0 || row[0] != "Questions changed" {
+			continue
+		}
+		out := map[string]askedRow{}
+		for _, r := range rows[i+2:] {
+			if len(r) < 5 || r[0] == "" {
+				break
+			}
+			n, err1 := strconv.Atoi(r[2])
+			asked, err2 := strconv.Atoi(r[3])
+			if err1 != nil || err2 != nil {
+				t.Fatalf("row %q: n and asked of are not numbers", r)
+			}
+			out[r[0]] = askedRow{n: n, asked: asked, change: r[4]}
+		}
+		return out
+	}
+	return nil
+}
+
+// TestRunFormsChangedAskedOf runs the service as main does with one forms
+// file, then with the edited one, and checks that the workbook says of how
+// many responses each changed question was asked, against counts the test
+// keeps of what it sent before and after the restart; and that the start
+// logged the change for the organizer.
+func TestRunFormsChangedAskedOf(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "feedback.db")
+	var logs bytes.Buffer
+	lw := &lockedWriter{w: &logs} // badinput_test.go
+	start := func(formsYAML string) (base string, stop func()) {
+		t.Helper()
+		path := filepath.Join(dir, "forms.yaml")
+		if err := os.WriteFile(path, []byte(formsYAML), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		addr := freeAddr(t)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		log := slog.New(slog.NewTextHandler(lw, nil))
+		go func() {
+			done <- run(ctx, []string{"-addr", addr, "-db", dbPath, "-forms", path, "-admin-token", testToken}, func(string) string { return "" }, io.Discard, log)
+		}()
+		base = "http://" + addr
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			res, err := http.Get(base + "/healthz")
+			if err == nil {
+				res.Body.Close()
+				if res.StatusCode == http.StatusOK {
+					break
+				}
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("service did not start: %v", err)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		return base, func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Fatalf("run: %v", err)
+			}
+		}
+	}
+	post := func(base, sid, answers string, want int) {
+		t.Helper()
+		res, err := http.Post(base+"/api/v1/workshops/data-governance/responses", "application/json",
+			strings.NewReader(`{"submission_id":"`+sid+`","answers":{`+answers+`}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != want {
+			t.Fatalf("post %s: %d %s, want %d", answers, res.StatusCode, body, want)
+		}
+	}
+
+	// The test's own record: which questions each stored response answers,
+	// and whether it was first sent before the restart.
+	type sent struct {
+		before  bool
+		answers map[string]bool
+	}
+	var responses []*sent
+	base, stop := start(formsBefore)
+	var first string
+	for i := 0; i < 7; i++ {
+		r := &sent{before: true, answers: map[string]bool{"satisfaction": true}}
+		answers := `"satisfaction":` + strconv.Itoa(1+i%5)
+		if i%2 == 0 {
+			answers += `,"pilot_score":` + strconv.Itoa(i)
+			r.answers["pilot_score"] = true
+		}
+		if i%3 == 0 {
+			answers += `,"pilot_comment":"note ` + strconv.Itoa(i) + `"`
+			r.answers["pilot_comment"] = true
+		}
+		sid := uuid.NewString()
+		if i == 0 {
+			first = sid
+		}
+		post(base, sid, answers, http.StatusCreated)
+		responses = append(responses, r)
+	}
+	stop()
+	time.Sleep(5 * time.Millisecond)
+
+	base, stop = start(formsAfter)
+	defer stop()
+	for i := 0; i < 5; i++ {
+		r := &sent{answers: map[string]bool{"satisfaction": true}}
+		answers := `"satisfaction":4`
+		if i%2 == 0 {
+			answers += `,"follow_up":"yes"`
+			r.answers["follow_up"] = true
+		}
+		post(base, uuid.NewString(), answers, http.StatusCreated)
+		responses = append(responses, r)
+	}
+	// The first participant changes their response under the new form and
+	// answers follow_up: their pilot answers stay, and they were asked it.
+	post(base, first, `"satisfaction":5,"follow_up":"no"`, http.StatusOK)
+	responses[0].answers["follow_up"] = true
+
+	count := func(id string, askedBefore bool) askedRow {
+		var row askedRow
+		for _, r := range responses {
+			if r.answers[id] {
+				row.n++
+			}
+			if r.answers[id] || r.before == askedBefore {
+				row.asked++
+			}
+		}
+		return row
+	}
+	want := map[string]askedRow{}
+	for id, before := range map[string]bool{"follow_up": false, "pilot_comment": true, "pilot_score": true} {
+		row := count(id, before)
+		row.change = "removed"
+		if !before {
+			row.change = "added"
+		}
+		want[id] = row
+	}
+	if want["follow_up"].asked != 6 || want["pilot_score"].asked != 7 {
+		t.Fatalf("the test means follow_up asked of 6, pilot_score of 7: %+v", want)
+	}
+
+	req, _ := http.NewRequest(http.MethodGet, base+"/admin/export.xlsx", nil)
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	xlsx, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("export: %d %v", res.StatusCode, err)
+	}
+	if got := changedQuestions(t, xlsx, "data-governance"); !reflect.DeepEqual(got, want) {
+		t.Errorf("questions changed %+v, want %+v", got, want)
+	}
+	lw.mu.Lock()
+	logged := logs.String()
+	lw.mu.Unlock()
+	if !strings.Contains(logged, "the forms file changed since the last start") ||
+		!strings.Contains(logged, "data-governance/follow_up") || !strings.Contains(logged, "data-governance/pilot_score") {
+		t.Errorf("the restart did not log the change:\n%s", logged)
+	}
 }

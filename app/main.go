@@ -102,6 +102,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return err
 	}
 	defer db.Close()
+	recordForms(ctx, db, f, time.Now(), log) // questionperiods.go
 
 	srv, err := newServer(cfg, f, db, log)
 	if err != nil {
