@@ -82,7 +82,7 @@ func (wb *Workbook) writeAbout() error {
 		s.text(5, row, label(q), st.wrap)
 		s.text(6, row, wb.askedIn(q.ID), st.wrap)
 		s.int(7, row, all.Answered(q.ID), st.count)
-		s.int(8, row, all.Asked[q.ID], st.count)
+		s.int(8, row, all.Asked(q.ID), st.count)
 		row++
 	}
 	for _, rq := range wb.retiredQuestions() {

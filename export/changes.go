@@ -105,7 +105,7 @@ func (wb *Workbook) changes(w *forms.Workshop) []questionChange {
 	for _, q := range w.Questions {
 		if wb.opt.Periods.Changed(w.Slug, q.ID) {
 			out = append(out, questionChange{q: q, periods: wb.opt.Periods.Periods(w.Slug, q.ID),
-				asked: sum.Asked[q.ID], answered: sum.Answered(q.ID)})
+				asked: sum.Asked(q.ID), answered: sum.Answered(q.ID)})
 		}
 	}
 	for _, rc := range wb.retired[w.Slug] {

@@ -157,7 +157,7 @@ func (ws *workshopSheet) ratings() {
 		ws.text(colID, ws.row, q.ID, st.wrap)
 		ws.text(colText, ws.row, label(q), st.wrap)
 		ws.int(colN, ws.row, t.N, st.count)
-		ws.int(colAsked, ws.row, ws.sum.Asked[q.ID], st.count)
+		ws.int(colAsked, ws.row, ws.sum.Asked(q.ID), st.count)
 		if m, ok := t.Mean(); ok {
 			ws.float(colMean, ws.row, m, st.mean)
 		}
@@ -205,7 +205,7 @@ func (ws *workshopSheet) nps() {
 		ws.text(colID, ws.row, q.ID, st.wrap)
 		ws.text(colText, ws.row, label(q), st.wrap)
 		ws.int(colN, ws.row, t.N, st.count)
-		ws.int(colAsked, ws.row, ws.sum.Asked[q.ID], st.count)
+		ws.int(colAsked, ws.row, ws.sum.Asked(q.ID), st.count)
 		if m, ok := t.Mean(); ok {
 			ws.float(colMean, ws.row, m, st.mean)
 		}
@@ -276,7 +276,7 @@ func (ws *workshopSheet) choice(q *forms.Question) {
 	ws.int(colN, ws.row, t.N, st.boldCount)
 	ws.row++
 	ws.text(colText, ws.row, "Asked of (responses whose form had it)", st.label)
-	ws.int(colN, ws.row, ws.sum.Asked[q.ID], st.count)
+	ws.int(colN, ws.row, ws.sum.Asked(q.ID), st.count)
 	ws.row += 2
 	zero := 0.0
 	ws.nextChart(&excelize.Chart{
@@ -338,7 +338,7 @@ func (ws *workshopSheet) profile() {
 		// Responses whose form did not have the question have no answer
 		// either; the label says so when there are any.
 		noAnswer := "No answer"
-		if ws.sum.Asked[q.ID] < ws.sum.Responses {
+		if ws.sum.Asked(q.ID) < ws.sum.Responses {
 			noAnswer = "No answer or not asked"
 		}
 		for _, id := range ids {

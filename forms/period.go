@@ -83,17 +83,27 @@ func (qp QuestionPeriods) Questions(slug string) []string {
 // A participant who changes a response later is taken to have been asked
 // what the form had when they first sent it, plus what they answered since.
 func (qp QuestionPeriods) Asked(w *Workshop, r *Response, id string) bool {
-	if _, ok := r.Answers[id]; ok {
-		return true
-	}
+	return qp.AskedOf(w, r)(id)
+}
+
+// AskedOf is Asked for every question of one response, with the look-ups
+// that do not depend on the question done once: a tally asks it of each
+// question of every response.
+func (qp QuestionPeriods) AskedOf(w *Workshop, r *Response) func(id string) bool {
 	byQuestion, recorded := qp[r.Workshop]
-	if !recorded {
-		return w != nil && w.Question(id) != nil
-	}
-	for _, p := range byQuestion[id] {
-		if p.Contains(r.SubmittedAt) {
-			return true
+	return func(id string) bool {
+		if !recorded {
+			if w != nil && w.Question(id) != nil {
+				return true
+			}
+		} else {
+			for _, p := range byQuestion[id] {
+				if p.Contains(r.SubmittedAt) {
+					return true
+				}
+			}
 		}
+		_, answered := r.Answers[id]
+		return answered
 	}
-	return false
 }

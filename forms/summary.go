@@ -140,13 +140,8 @@ func (t *ChoiceTally) Share(option string) float64 {
 // group, or the whole forum.
 type Summary struct {
 	Responses int
-	// Asked counts, for each question, the responses whose form asked it: all
-	// of them unless the forms file changed mid-forum (see QuestionPeriods).
-	// It is the denominator a rapporteur needs beside n, the people who
-	// answered. Profile groups leave it nil.
-	Asked   map[string]int
-	Scores  map[string]*ScoreTally
-	Choices map[string]*ChoiceTally
+	Scores    map[string]*ScoreTally
+	Choices   map[string]*ChoiceTally
 	// Texts counts the non-empty answers to each text question.
 	Texts map[string]int
 	// Profiles breaks the responses down by the answer to each profile
@@ -155,12 +150,13 @@ type Summary struct {
 	Profiles map[string]map[string]*Summary
 
 	questions []*Question
+	asked     []int // by position in questions; nil in profile groups
 }
 
 // NewSummary starts an empty summary of the answers to questions.
 func NewSummary(questions []*Question) *Summary {
 	s := newSummary(questions)
-	s.Asked = map[string]int{}
+	s.asked = make([]int, len(questions))
 	s.Profiles = map[string]map[string]*Summary{}
 	for _, q := range questions {
 		if IsProfile(q.ID) && q.IsChoice() {
@@ -199,9 +195,9 @@ func (s *Summary) Add(r *Response) { s.add(r, nil) }
 // all of them).
 func (s *Summary) add(r *Response, asked func(id string) bool) {
 	s.Responses++
-	for _, q := range s.questions {
-		if s.Asked != nil && (asked == nil || asked(q.ID)) {
-			s.Asked[q.ID]++
+	for i, q := range s.questions {
+		if s.asked != nil && (asked == nil || asked(q.ID)) {
+			s.asked[i]++
 		}
 		a, ok := r.Answers[q.ID]
 		if !ok {
@@ -235,6 +231,19 @@ func (s *Summary) add(r *Response, asked func(id string) bool) {
 		}
 		g.add(r, nil)
 	}
+}
+
+// Asked returns how many of the responses were asked the question with id:
+// all of them unless the forms file changed mid-forum (see QuestionPeriods).
+// It is the denominator a rapporteur needs beside n, the people who
+// answered. Profile groups do not count it.
+func (s *Summary) Asked(id string) int {
+	for i, q := range s.questions {
+		if q.ID == id && s.asked != nil {
+			return s.asked[i]
+		}
+	}
+	return 0
 }
 
 // Answered returns n for the question with id: the people who answered it
@@ -317,8 +326,13 @@ func (t *Tally) Add(r *Response) {
 		t.Unknown++
 		return
 	}
-	w := t.forms.Workshop(r.Workshop)
-	asked := func(id string) bool { return t.Periods.Asked(w, r, id) }
-	s.add(r, asked)
+	asked := t.Periods.AskedOf(t.forms.Workshop(r.Workshop), r)
+	// Without a record, the workshop's own summary, whose questions are its
+	// form's, was asked all of them.
+	own := asked
+	if !t.Periods.Recorded(r.Workshop) {
+		own = nil
+	}
+	s.add(r, own)
 	t.All.add(r, asked)
 }

@@ -169,9 +169,9 @@ func testQuestionPeriods(t *testing.T, b Backend) {
 		if len(responses) != 6 || asked != 4 {
 			t.Fatalf("the test stored %d responses, %d asked pilot; it means 6 and 4", len(responses), asked)
 		}
-		if sum.Asked["pilot"] != asked || sum.Asked["satisfaction"] != len(responses) || sum.Answered("pilot") != 2 {
+		if sum.Asked("pilot") != asked || sum.Asked("satisfaction") != len(responses) || sum.Answered("pilot") != 2 {
 			t.Errorf("asked pilot %d, satisfaction %d, answered pilot %d; want %d, %d, 2",
-				sum.Asked["pilot"], sum.Asked["satisfaction"], sum.Answered("pilot"), asked, len(responses))
+				sum.Asked("pilot"), sum.Asked("satisfaction"), sum.Answered("pilot"), asked, len(responses))
 		}
 	})
 
