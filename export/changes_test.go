@@ -309,4 +309,36 @@ func testWorkbookFormsChanged(t *testing.T, open func() store.Store) {
 		}
 		findRow(t, rows, 1, "Asked of", head)
 	})
+
+	t.Run("OneWorkshop", func(t *testing.T) {
+		// The download of one workshop: its own changes only, and the
+		// Overview has the column only when that workshop changed.
+		for _, slug := range []string{"data-governance", "leading-change"} {
+			src := func(ctx context.Context, fn func(*forms.Response) error) error {
+				return db.EachResponse(ctx, store.Filter{Workshop: slug}, fn)
+			}
+			var own []*forms.Question
+			if slug == "data-governance" {
+				own = retired
+			}
+			wb, err := export.Build(ctx, after, src, export.Options{Workshop: slug, Retired: own, Periods: periods})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if _, err := wb.WriteTo(&buf); err != nil {
+				t.Fatal(err)
+			}
+			wb.Close()
+			b := openBook(t, buf.Bytes())
+			head := b.rows("Overview")[0]
+			hasColumn := head[len(head)-1] == "Questions changed during the forum"
+			if hasColumn != (slug == "data-governance") {
+				t.Errorf("%s: Overview header %q", slug, head)
+			}
+			if slug == "data-governance" {
+				b.wantNum(slug, c(4, findRow(t, b.rows(slug), 1, "pilot_score", 3)), float64(want["pilot_score"][1]))
+			}
+		}
+	})
 }
