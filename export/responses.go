@@ -85,13 +85,7 @@ func (wb *Workbook) stream(ctx context.Context, src Source) error {
 	row, commentRow := 1, 1
 	values := make([]any, len(rawHeader)+len(qs))
 	dateCell := excelize.Cell{StyleID: wb.st.date}
-	err = src(ctx, func(r *forms.Response) error {
-		if !wb.inExport(r) {
-			return nil
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
+	err = pipeline(ctx, src, wb.inExport, func(r *forms.Response) error {
 		wb.tally.Add(r)
 		wb.countRetired(r)
 		row++
@@ -154,4 +148,54 @@ func (wb *Workbook) startResponses(sw *excelize.StreamWriter, qs []*forms.Questi
 		return fmt.Errorf("export: responses header: %w", err)
 	}
 	return nil
+}
+
+// pipeline reads src in a goroutine of its own while fn writes on this one,
+// so that reading the store and writing the sheets use both cores of a small
+// machine. The reader copies each response it keeps (src may reuse them) and
+// stays at most a few hundred responses ahead, so memory does not grow with
+// the number of responses.
+func pipeline(ctx context.Context, src Source, keep func(*forms.Response) bool, fn func(*forms.Response) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ch := make(chan *forms.Response, 256)
+	readErr := make(chan error, 1)
+	go func() {
+		err := src(ctx, func(r *forms.Response) error {
+			if !keep(r) {
+				return nil
+			}
+			select {
+			case ch <- cloneResponse(r):
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+		close(ch)
+		readErr <- err
+	}()
+	for r := range ch {
+		if err := fn(r); err != nil {
+			cancel()
+			for range ch {
+			}
+			<-readErr
+			return err
+		}
+	}
+	return <-readErr
+}
+
+// cloneResponse copies r deeply enough that the source may reuse r.
+func cloneResponse(r *forms.Response) *forms.Response {
+	cp := *r
+	cp.Answers = make(forms.Answers, len(r.Answers))
+	for id, a := range r.Answers {
+		if a.Choices != nil {
+			a.Choices = append([]string(nil), a.Choices...)
+		}
+		cp.Answers[id] = a
+	}
+	return &cp
 }
