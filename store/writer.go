@@ -1,0 +1,364 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"feedback/forms"
+)
+
+// The write path: SaveResponse queues a saveJob, and the one writer goroutine
+// commits queued jobs in batches on the one writing connection.
+
+// saveJob is one response waiting for the writer, and where its result goes.
+type saveJob struct {
+	ctx  context.Context
+	r    *forms.Response
+	done chan saveResult
+}
+
+type saveResult struct {
+	saved Saved
+	err   error
+}
+
+// writer owns the writing connection. It takes one job, then whatever else is
+// already queued up to maxBatch, and commits them in one transaction: while
+// one batch waits for its fsync, the next one queues up, so the busier the
+// service, the more responses share each fsync.
+func (db *DB) writer() {
+	defer db.wg.Done()
+	defer db.stmts.close()
+	batch := make([]*saveJob, 0, db.maxBatch)
+	for {
+		var first *saveJob
+		select {
+		case first = <-db.jobs:
+		case <-db.stop:
+			// Commit what was queued before Close, then leave.
+			for {
+				batch = batch[:0]
+			drain:
+				for len(batch) < db.maxBatch {
+					select {
+					case j := <-db.jobs:
+						batch = append(batch, j)
+					default:
+						break drain
+					}
+				}
+				if len(batch) == 0 {
+					return
+				}
+				db.commit(batch)
+			}
+		}
+		batch = append(batch[:0], first)
+	fill:
+		for len(batch) < db.maxBatch {
+			select {
+			case j := <-db.jobs:
+				batch = append(batch, j)
+			default:
+				break fill
+			}
+		}
+		db.commit(batch)
+	}
+}
+
+// commit commits a batch and answers every job in it. The batch runs without
+// savepoints (they cost a sub-journal write per page); if a statement fails,
+// the whole transaction is rolled back and each job is tried again alone, so
+// that one bad response fails alone and the others are still stored.
+func (db *DB) commit(batch []*saveJob) {
+	results := make([]saveResult, len(batch))
+	err := db.commitBatch(batch, results)
+	if err != nil && len(batch) > 1 {
+		for _, j := range batch {
+			db.commit([]*saveJob{j})
+		}
+		return
+	}
+	for i, j := range batch {
+		if err != nil {
+			results[i] = saveResult{err: translate(fmt.Errorf("store: save response: %w", err))}
+		}
+		j.done <- results[i]
+	}
+}
+
+func (db *DB) commitBatch(batch []*saveJob, results []saveResult) error {
+	ctx := context.Background()
+	// Statements are prepared before the transaction takes the one writing
+	// connection: preparing on the pool inside it would wait for itself.
+	if err := db.stmts.prepare(ctx, batch); err != nil {
+		return err
+	}
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	st := db.stmts.begin(tx)
+	now := db.now()
+	for i, j := range batch {
+		if j.ctx.Err() != nil {
+			// Nobody waits for the answer any more (the client went away
+			// before the job was queued long); storing it would be harmless,
+			// but skipping keeps "stored" equal to "someone was told".
+			results[i] = saveResult{err: fmt.Errorf("store: save response: %w", j.ctx.Err())}
+			continue
+		}
+		saved, err := saveOne(ctx, tx, st, j.r, now)
+		var fe *forms.Error
+		switch {
+		case errors.As(err, &fe):
+			// Refused before anything was written: this job alone fails.
+			results[i] = saveResult{err: err}
+		case err != nil:
+			return err
+		default:
+			results[i] = saveResult{saved: saved}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	db.kickCheckpoint()
+	return nil
+}
+
+// writeStmts are the writer's prepared statements: parsing SQL cost more than
+// running it. Only the writer goroutine uses them.
+type writeStmts struct {
+	db             *sql.DB
+	insertResponse *sql.Stmt
+	insertAnswers  map[answerShape]*sql.Stmt
+	// per transaction
+	tx      *sql.Tx
+	inTx    map[*sql.Stmt]*sql.Stmt
+	scratch []any
+}
+
+// answerShape is how many answer rows of each kind a response has; it names
+// the multi-row INSERT that stores them. Rows are grouped by kind so that the
+// few dozen shapes real forms produce share prepared statements.
+type answerShape struct {
+	numbers, options, texts int
+}
+
+func shapeOf(answers forms.Answers) answerShape {
+	var sh answerShape
+	for _, a := range answers {
+		switch {
+		case len(a.Choices) > 0:
+			sh.options += len(a.Choices)
+		case a.Text != "":
+			sh.texts++
+		default:
+			sh.numbers++
+		}
+	}
+	return sh
+}
+
+func (sh answerShape) rows() int { return sh.numbers + sh.options + sh.texts }
+
+// maxPreparedShapes bounds the cache of answer inserts; past it, an unusual
+// shape (a forms file with long multiple choices) is inserted unprepared.
+const maxPreparedShapes = 256
+
+const insertResponseSQL = `INSERT INTO responses (public_id, submission_id, workshop, lang, submitted_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (submission_id) DO NOTHING`
+
+// prepare makes sure every statement the batch needs is prepared.
+func (s *writeStmts) prepare(ctx context.Context, batch []*saveJob) error {
+	if s.insertResponse == nil {
+		p, err := s.db.PrepareContext(ctx, insertResponseSQL)
+		if err != nil {
+			return fmt.Errorf("prepare: %w", err)
+		}
+		s.insertResponse = p
+	}
+	if s.insertAnswers == nil {
+		s.insertAnswers = map[answerShape]*sql.Stmt{}
+	}
+	for _, j := range batch {
+		sh := shapeOf(j.r.Answers)
+		if sh.rows() == 0 || s.insertAnswers[sh] != nil || len(s.insertAnswers) >= maxPreparedShapes {
+			continue
+		}
+		p, err := s.db.PrepareContext(ctx, answersSQL(sh))
+		if err != nil {
+			return fmt.Errorf("prepare: %w", err)
+		}
+		s.insertAnswers[sh] = p
+	}
+	return nil
+}
+
+func (s *writeStmts) begin(tx *sql.Tx) *writeStmts {
+	s.tx = tx
+	clear(s.inTx)
+	return s
+}
+
+// inTxStmt binds a prepared statement to the current transaction, once per
+// transaction; database/sql finds it already prepared on the connection.
+func (s *writeStmts) inTxStmt(ctx context.Context, p *sql.Stmt) *sql.Stmt {
+	if t, ok := s.inTx[p]; ok {
+		return t
+	}
+	if s.inTx == nil {
+		s.inTx = map[*sql.Stmt]*sql.Stmt{}
+	}
+	t := s.tx.StmtContext(ctx, p)
+	s.inTx[p] = t
+	return t
+}
+
+func (s *writeStmts) close() {
+	if s.insertResponse != nil {
+		s.insertResponse.Close()
+	}
+	for _, p := range s.insertAnswers {
+		p.Close()
+	}
+}
+
+// answersSQL is the INSERT for a shape. The response's row id is bound once
+// as ?1 and the columns a kind leaves empty are literal NULLs: binding costs
+// more per parameter than SQLite spends storing the value.
+func answersSQL(sh answerShape) string {
+	var sb strings.Builder
+	// OR ROLLBACK: a broken constraint ends the whole transaction (the batch
+	// is then tried job by job) instead of undoing just this statement, so
+	// SQLite keeps no statement journal for it.
+	sb.WriteString(`INSERT OR ROLLBACK INTO answers (response_id, question, number, option, text) VALUES `)
+	n := 0
+	add := func(count int, row string) {
+		for i := 0; i < count; i++ {
+			if n > 0 {
+				sb.WriteString(", ")
+			}
+			sb.WriteString(row)
+			n++
+		}
+	}
+	add(sh.numbers, "(?1, ?, ?, NULL, NULL)")
+	add(sh.options, "(?1, ?, NULL, ?, NULL)")
+	add(sh.texts, "(?1, ?, NULL, NULL, ?)")
+	return sb.String()
+}
+
+func saveOne(ctx context.Context, tx *sql.Tx, st *writeStmts, r *forms.Response, now time.Time) (Saved, error) {
+	// A new submission_id, the usual case, costs one statement; a retry falls
+	// through to read what was stored.
+	pub, err := uuid.NewV7() // time-ordered: appends to the index instead of splitting pages all over it
+	if err != nil {
+		return Saved{}, fmt.Errorf("new public id: %w", err)
+	}
+	publicID := pub.String()
+	at := r.SubmittedAt
+	if at.IsZero() {
+		at = now
+	}
+	res, err := st.inTxStmt(ctx, st.insertResponse).ExecContext(ctx, publicID, r.SubmissionID, r.Workshop, r.Lang, at.UnixMilli(), now.UnixMilli())
+	if err != nil {
+		return Saved{}, fmt.Errorf("insert response: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return Saved{}, fmt.Errorf("insert response: %w", err)
+	} else if n == 1 {
+		rowID, err := res.LastInsertId()
+		if err != nil {
+			return Saved{}, fmt.Errorf("insert response: %w", err)
+		}
+		if err := insertAnswers(ctx, tx, st, rowID, r.Answers); err != nil {
+			return Saved{}, err
+		}
+		return Saved{ID: publicID, Created: true}, nil
+	}
+
+	var (
+		rowID    int64
+		workshop string
+	)
+	err = tx.QueryRowContext(ctx, `SELECT id, public_id, workshop FROM responses WHERE submission_id = ?`, r.SubmissionID).
+		Scan(&rowID, &publicID, &workshop)
+	if err != nil {
+		return Saved{}, fmt.Errorf("find submission: %w", err)
+	}
+	if workshop != r.Workshop {
+		return Saved{}, &forms.Error{Code: forms.ECONFLICT, Message: "submission_id already used for another workshop",
+			Fields: map[string]string{"submission_id": forms.Message(r.Lang, forms.MsgSubmissionTaken)}}
+	}
+	old, err := answersOf(ctx, tx, rowID)
+	if err != nil {
+		return Saved{}, err
+	}
+	if old.Equal(r.Answers) {
+		return Saved{ID: publicID}, nil
+	}
+	if err := checkChange(ctx, tx, rowID, r.Lang, now); err != nil {
+		return Saved{}, err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM answers WHERE response_id = ?`, rowID); err != nil {
+		return Saved{}, fmt.Errorf("replace answers: %w", err)
+	}
+	if err := insertAnswers(ctx, tx, st, rowID, r.Answers); err != nil {
+		return Saved{}, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE responses SET lang = ?, updated_at = ? WHERE id = ?`, r.Lang, now.UnixMilli(), rowID); err != nil {
+		return Saved{}, fmt.Errorf("update response: %w", err)
+	}
+	return Saved{ID: publicID, Changed: true}, nil
+}
+
+// insertAnswers writes a response's answers with one multi-row INSERT: a
+// dozen answers cost one statement, prepared once per shape. Numbers come
+// first, then chosen options, then texts, each group in question order; a
+// multiple choice keeps its options' order, which is all that reading back
+// (ORDER BY rowid) relies on.
+func insertAnswers(ctx context.Context, tx *sql.Tx, st *writeStmts, rowID int64, answers forms.Answers) error {
+	if len(answers) == 0 {
+		return nil
+	}
+	keys := sortedKeys(answers)
+	sh := shapeOf(answers)
+	args := append(st.scratch[:0], rowID)
+	for _, q := range keys {
+		if a := answers[q]; len(a.Choices) == 0 && a.Text == "" {
+			args = append(args, q, a.Number)
+		}
+	}
+	for _, q := range keys {
+		for _, c := range answers[q].Choices {
+			args = append(args, q, c)
+		}
+	}
+	for _, q := range keys {
+		if a := answers[q]; len(a.Choices) == 0 && a.Text != "" {
+			args = append(args, q, a.Text)
+		}
+	}
+	st.scratch = args[:0]
+	var err error
+	if p := st.insertAnswers[sh]; p != nil {
+		_, err = st.inTxStmt(ctx, p).ExecContext(ctx, args...)
+	} else {
+		_, err = tx.ExecContext(ctx, answersSQL(sh), args...)
+	}
+	clear(args)
+	if err != nil {
+		return fmt.Errorf("insert answers: %w", err)
+	}
+	return nil
+}
