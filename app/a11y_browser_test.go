@@ -10,6 +10,9 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/google/uuid"
+
+	"feedback/forms"
 )
 
 // axeResult is the part of axe-core's report the test prints.
@@ -86,6 +89,18 @@ func TestAccessibility(t *testing.T) {
 	}
 	axe := string(axeJS)
 	site := startSite(t, nil)
+	// One workshop closed by the organizer, for the closed page; and a
+	// response with a comment, so the dashboard has charts and quotes.
+	closedSlug := "next-generation"
+	closed := false
+	if err := site.db.SetWorkshopOpen(context.Background(), closedSlug, &closed); err != nil {
+		t.Fatal(err)
+	}
+	site.srv.forgetOverrides()
+	if _, err := site.db.SaveResponse(context.Background(), &forms.Response{SubmissionID: uuid.NewString(), Workshop: slug, Lang: "ar",
+		Answers: forms.Answers{"satisfaction": {Number: 4}, "relevance": {Number: 5}, "takeaway": {Text: "مفيد جدا"}}}); err != nil {
+		t.Fatal(err)
+	}
 	for _, lang := range []string{"en", "ar"} {
 		t.Run(lang, func(t *testing.T) {
 			ctx := phone(t, browser)
@@ -114,8 +129,41 @@ func TestAccessibility(t *testing.T) {
 			must(t, ctx, chromedp.Click(chromedp.ID("f-satisfaction-4")), chromedp.Click(chromedp.CSS("button.send")))
 			onThanks(t, ctx)
 			check("thanks")
+
+			must(t, ctx, chromedp.Navigate(site.url+"/w/"+closedSlug))
+			check("closed")
+
+			must(t, ctx, chromedp.Navigate(site.url+"/w/no-such-workshop"))
+			check("not-found")
 		})
 	}
+
+	// The rapporteur's pages are in English; audit them as she meets them:
+	// the login page, a wrong token, then every page behind the login.
+	t.Run("Admin", func(t *testing.T) {
+		ctx := phone(t, browser)
+		must(t, ctx, chromedp.Navigate(site.url+"/admin/"))
+		audit(t, ctx, axe, "login")
+		must(t, ctx, chromedp.SendKeys("#token", "wrong-token"), chromedp.Submit("#token"))
+		waitFor(t, ctx, "the login error", `document.getElementById('errors')`, 10*time.Second)
+		audit(t, ctx, axe, "login-error")
+		must(t, ctx, chromedp.SetValue("#token", testToken), chromedp.Submit("#token"))
+		waitFor(t, ctx, "the dashboard", `document.querySelector('h1') && document.querySelector('h1').textContent === 'Results'`, 10*time.Second)
+		// The live updates show, and can be paused (WCAG 2.2.1).
+		if got := eval[string](t, ctx, `document.getElementById('refresh').hidden ? 'hidden' : document.querySelector('#refresh button').textContent`); got != "Pause updates" {
+			t.Errorf("refresh control = %q", got)
+		}
+		audit(t, ctx, axe, "dashboard")
+		checkLayout(t, ctx, "dashboard")
+		must(t, ctx, chromedp.Click(chromedp.CSS("#refresh button")))
+		if got := eval[string](t, ctx, `document.querySelector('#refresh button').textContent + ' / ' + document.querySelector('.refresh-status').textContent`); got != "Resume updates / Updates paused: reload the page to see new responses." {
+			t.Errorf("after pausing: %q", got)
+		}
+		for _, p := range []string{"/admin/workshops", "/admin/posters"} {
+			must(t, ctx, chromedp.Navigate(site.url+p))
+			audit(t, ctx, axe, p)
+		}
+	})
 
 	// The audit can fail: a field without its label and low-contrast text
 	// added to a real page must be reported.

@@ -82,7 +82,9 @@ func (s *server) handleDashboard(c *fiber.Ctx) error {
 			list[i].CSRF = v.CSRF
 		}
 	}
-	return s.render(c, fiber.StatusOK, "admin", s.adminPage("Results", v))
+	p := s.adminPage("Results", v)
+	p.JS = s.assets.url("dashboard.js")
+	return s.render(c, fiber.StatusOK, "admin", p)
 }
 
 // dashboard reads every response once, tallying the figures and keeping the
