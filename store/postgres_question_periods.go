@@ -62,21 +62,7 @@ func readOpenPeriodsPG(ctx context.Context, tx pgx.Tx) (recorded map[string]bool
 		return nil, nil, fmt.Errorf("read periods: %w", err)
 	}
 	defer rows.Close()
-	recorded, open = map[string]bool{}, map[periodKey]bool{}
-	for rows.Next() {
-		var (
-			k      periodKey
-			isOpen bool
-		)
-		if err := rows.Scan(&k.workshop, &k.question, &isOpen); err != nil {
-			return nil, nil, fmt.Errorf("read periods: %w", err)
-		}
-		recorded[k.workshop] = true
-		if isOpen {
-			open[k] = true
-		}
-	}
-	if err := rows.Err(); err != nil {
+	if recorded, open, err = scanOpenPeriods(rows); err != nil {
 		return nil, nil, fmt.Errorf("read periods: %w", err)
 	}
 	return recorded, open, nil

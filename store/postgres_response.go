@@ -363,18 +363,8 @@ func (p *Postgres) CountResponses(ctx context.Context) (map[string]int, error) {
 		return nil, translatePG(fmt.Errorf("store: count responses: %w", err))
 	}
 	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var (
-			slug string
-			n    int
-		)
-		if err := rows.Scan(&slug, &n); err != nil {
-			return nil, translatePG(fmt.Errorf("store: count responses: %w", err))
-		}
-		out[slug] = n
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanCounts(rows)
+	if err != nil {
 		return nil, translatePG(fmt.Errorf("store: count responses: %w", err))
 	}
 	return out, nil

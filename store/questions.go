@@ -26,28 +26,8 @@ func (db *DB) AnsweredQuestions(ctx context.Context) (map[string]map[string]form
 		return nil, translate(fmt.Errorf("store: answered questions: %w", err))
 	}
 	defer rows.Close()
-	out := map[string]map[string]forms.Type{}
-	for rows.Next() {
-		var (
-			workshop, question string
-			option, text       bool
-		)
-		if err := rows.Scan(&workshop, &question, &option, &text); err != nil {
-			return nil, translate(fmt.Errorf("store: answered questions: %w", err))
-		}
-		t := forms.Rating
-		switch {
-		case option:
-			t = forms.Multi
-		case text:
-			t = forms.FreeText
-		}
-		if out[workshop] == nil {
-			out[workshop] = map[string]forms.Type{}
-		}
-		out[workshop][question] = t
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanAnswered(rows)
+	if err != nil {
 		return nil, translate(fmt.Errorf("store: answered questions: %w", err))
 	}
 	return out, nil

@@ -210,18 +210,11 @@ func (db *DB) CountResponses(ctx context.Context) (map[string]int, error) {
 		return nil, translate(fmt.Errorf("store: count responses: %w", err))
 	}
 	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var (
-			slug string
-			n    int
-		)
-		if err := rows.Scan(&slug, &n); err != nil {
-			return nil, translate(fmt.Errorf("store: count responses: %w", err))
-		}
-		out[slug] = n
+	out, err := scanCounts(rows)
+	if err != nil {
+		return nil, translate(fmt.Errorf("store: count responses: %w", err))
 	}
-	return out, translate(rows.Err())
+	return out, nil
 }
 
 func sortedKeys(a forms.Answers) []string {

@@ -1,0 +1,77 @@
+package store
+
+import "feedback/forms"
+
+// rowsOf is what both drivers' result sets offer (database/sql's *sql.Rows
+// and pgx's Rows), so that a query both stores run the same way is read by
+// one loop. The caller closes the rows and wraps the error for its store.
+type rowsOf interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// scanCounts reads (key, count) rows into a map.
+func scanCounts(rows rowsOf) (map[string]int, error) {
+	out := map[string]int{}
+	for rows.Next() {
+		var (
+			key string
+			n   int
+		)
+		if err := rows.Scan(&key, &n); err != nil {
+			return nil, err
+		}
+		out[key] = n
+	}
+	return out, rows.Err()
+}
+
+// scanAnswered reads (workshop, question, has an option, has a text) rows
+// into the type each stored question's answers have: options make a choice,
+// texts a text, numbers alone a score.
+func scanAnswered(rows rowsOf) (map[string]map[string]forms.Type, error) {
+	out := map[string]map[string]forms.Type{}
+	for rows.Next() {
+		var (
+			workshop, question string
+			option, text       bool
+		)
+		if err := rows.Scan(&workshop, &question, &option, &text); err != nil {
+			return nil, err
+		}
+		t := forms.Rating
+		switch {
+		case option:
+			t = forms.Multi
+		case text:
+			t = forms.FreeText
+		}
+		if out[workshop] == nil {
+			out[workshop] = map[string]forms.Type{}
+		}
+		out[workshop][question] = t
+	}
+	return out, rows.Err()
+}
+
+// scanOpenPeriods reads (workshop, question, still open) rows of the
+// question_periods table: the workshops recorded at all, and the questions
+// whose period is open.
+func scanOpenPeriods(rows rowsOf) (recorded map[string]bool, open map[periodKey]bool, err error) {
+	recorded, open = map[string]bool{}, map[periodKey]bool{}
+	for rows.Next() {
+		var (
+			k      periodKey
+			isOpen bool
+		)
+		if err := rows.Scan(&k.workshop, &k.question, &isOpen); err != nil {
+			return nil, nil, err
+		}
+		recorded[k.workshop] = true
+		if isOpen {
+			open[k] = true
+		}
+	}
+	return recorded, open, rows.Err()
+}
