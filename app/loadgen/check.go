@@ -66,6 +66,13 @@ func auditDB(ctx context.Context, path string, acked []string) (audit, error) {
 	if err := rows.Err(); err != nil {
 		return a, fmt.Errorf("loadgen: read responses: %w", err)
 	}
+	a.acked, a.missing = missingOf(acked, stored)
+	return a, nil
+}
+
+// missingOf counts the distinct acknowledged submission_ids, and those of them
+// not among the stored ones: the same audit whichever store was loaded.
+func missingOf(acked []string, stored map[string]struct{}) (distinct, missing int) {
 	seen := make(map[string]struct{}, len(acked))
 	for _, id := range acked {
 		if _, dup := seen[id]; dup {
@@ -73,9 +80,8 @@ func auditDB(ctx context.Context, path string, acked []string) (audit, error) {
 		}
 		seen[id] = struct{}{}
 		if _, ok := stored[id]; !ok {
-			a.missing++
+			missing++
 		}
 	}
-	a.acked = len(seen)
-	return a, nil
+	return len(seen), missing
 }

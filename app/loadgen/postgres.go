@@ -306,16 +306,6 @@ func auditPostgres(ctx context.Context, dbURL string, acked []string) (audit, er
 	for _, id := range ids {
 		stored[id] = struct{}{}
 	}
-	seen := make(map[string]struct{}, len(acked))
-	for _, id := range acked {
-		if _, dup := seen[id]; dup {
-			continue
-		}
-		seen[id] = struct{}{}
-		if _, ok := stored[id]; !ok {
-			a.missing++
-		}
-	}
-	a.acked = len(seen)
+	a.acked, a.missing = missingOf(acked, stored)
 	return a, nil
 }
