@@ -153,6 +153,7 @@ func TestAccessibility(t *testing.T) {
 		if got := eval[string](t, ctx, `document.getElementById('refresh').hidden ? 'hidden' : document.querySelector('#refresh button').textContent`); got != "Pause updates" {
 			t.Errorf("refresh control = %q", got)
 		}
+		screenshot(t, ctx, "dashboard")
 		audit(t, ctx, axe, "dashboard")
 		checkLayout(t, ctx, "dashboard")
 		must(t, ctx, chromedp.Click(chromedp.CSS("#refresh button")))
