@@ -108,6 +108,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return err
 	}
+	// Reads every stored answer's question once (retired.go), before the
+	// first participant's request rather than during it.
+	if _, err := srv.retiredQuestions(ctx); err != nil {
+		log.Error("could not list the questions stored answers are to; trying again on first use", "err", err)
+	}
 	app := srv.app()
 
 	ln, err := net.Listen("tcp", cfg.Addr)

@@ -18,14 +18,10 @@ import (
 // and a participant who changes a response keeps the answers the new form no
 // longer shows.
 
-// answeredQuestionsStore is a store that can list the questions its answers
-// are to (SQLite can); without it nothing is known to be retired.
-type answeredQuestionsStore interface {
-	AnsweredQuestions(ctx context.Context) (map[string]map[string]forms.Type, error)
-}
-
-// retiredCache is the retired questions, read from the store once: answers
-// to questions the forms file lacks cannot be added while the service runs.
+// retiredCache is the retired questions, read from the store once, at start
+// (run calls retiredQuestions before serving, so no participant's request
+// pays for the scan): answers to questions the forms file lacks cannot be
+// added while the service runs. A failed read is tried again on next use.
 type retiredCache struct {
 	mu     sync.Mutex
 	loaded bool
@@ -41,12 +37,7 @@ func (s *server) retiredQuestions(ctx context.Context) (map[string][]*forms.Ques
 	if s.retired.loaded {
 		return s.retired.bySlug, nil
 	}
-	st, ok := s.db.(answeredQuestionsStore)
-	if !ok {
-		s.retired.loaded = true
-		return nil, nil
-	}
-	answered, err := st.AnsweredQuestions(ctx)
+	answered, err := s.db.AnsweredQuestions(ctx)
 	if err != nil {
 		return nil, err // not cached: the next request asks again
 	}

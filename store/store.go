@@ -42,6 +42,10 @@ type Store interface {
 	// forms file changed mid-forum (question_periods.go).
 	RecordForms(ctx context.Context, f *forms.Forms, now time.Time) (FormsChange, error)
 	QuestionPeriods(ctx context.Context) (forms.QuestionPeriods, error)
+	// AnsweredQuestions lists, per workshop, the question ids stored answers
+	// are to, with the type of those answers: the app finds in it questions
+	// the forms file no longer asks, whose answers must still be exported.
+	AnsweredQuestions(ctx context.Context) (map[string]map[string]forms.Type, error)
 	// Ping checks that storage can be read and written.
 	Ping(ctx context.Context) error
 	// Close waits for pending writes and releases the storage.
