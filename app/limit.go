@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/google/uuid"
 
 	"feedback/forms"
 	"feedback/store"
@@ -111,18 +110,6 @@ func (s *server) overloaded(c *fiber.Ctx, l *inFlight) error {
 		}
 	}
 	return &forms.Error{Code: forms.EUNAVAILABLE, Message: forms.Message(lang, forms.MsgUnavailable)}
-}
-
-// renderFormAgain shows a workshop's form again with what the participant
-// sent, the messages per question and a notice: the one way every refusal of
-// a form post keeps the answers.
-func (s *server) renderFormAgain(c *fiber.Ctx, w *forms.Workshop, lang, submissionID string, in forms.Input, errs map[string]string, status int, notice string) error {
-	if !forms.ValidSubmissionID(submissionID) {
-		submissionID = uuid.NewString()
-	}
-	v := s.formView(w, lang, submissionID, in, errs)
-	v.Notice = notice
-	return s.render(c, status, "form", s.page(c, lang, v.Title, v))
 }
 
 // envInt reads a whole number from the environment for a flag's default; an

@@ -168,16 +168,7 @@ func (s *server) handleFormPost(c *fiber.Ctx) error {
 		return s.renderClosed(c, w, lang, fiber.StatusForbidden)
 	}
 	again := func(status int, errs map[string]string, notice string) error {
-		id := submissionID
-		if !forms.ValidSubmissionID(id) {
-			id = uuid.NewString()
-		}
-		v := s.formView(w, lang, id, in, errs)
-		v.Notice = notice
-		if status == fiber.StatusServiceUnavailable {
-			c.Set(fiber.HeaderRetryAfter, "5")
-		}
-		return s.render(c, status, "form", s.page(c, lang, v.Title, v))
+		return s.renderFormAgain(c, w, lang, submissionID, in, errs, status, notice)
 	}
 	if !forms.ValidSubmissionID(submissionID) {
 		return again(fiber.StatusUnprocessableEntity, nil, forms.Message(lang, forms.MsgSubmissionID))
@@ -193,6 +184,7 @@ func (s *server) handleFormPost(c *fiber.Ctx) error {
 			return again(fiber.StatusUnprocessableEntity, nil, forms.Message(lang, forms.MsgSubmissionTaken))
 		case forms.EUNAVAILABLE:
 			s.log.Error("response not saved", "workshop", w.Slug, "err", err)
+			c.Set(fiber.HeaderRetryAfter, "5")
 			return again(fiber.StatusServiceUnavailable, nil, forms.Message(lang, forms.MsgUnavailable))
 		case forms.ELIMIT:
 			setRetryAfter(c, err)
@@ -220,4 +212,16 @@ func (s *server) handleThanks(c *fiber.Ctx) error {
 		"CanEdit": forms.ValidSubmissionID(c.Cookies(submissionCookie(w.Slug))),
 	}
 	return s.render(c, fiber.StatusOK, "thanks", s.page(c, lang, s.text.T(lang, "thanks_title"), data))
+}
+
+// renderFormAgain shows a workshop's form again with what the participant
+// sent, the messages per question and a notice: the one way every refusal of
+// a form post keeps the answers.
+func (s *server) renderFormAgain(c *fiber.Ctx, w *forms.Workshop, lang, submissionID string, in forms.Input, errs map[string]string, status int, notice string) error {
+	if !forms.ValidSubmissionID(submissionID) {
+		submissionID = uuid.NewString()
+	}
+	v := s.formView(w, lang, submissionID, in, errs)
+	v.Notice = notice
+	return s.render(c, status, "form", s.page(c, lang, v.Title, v))
 }
