@@ -39,9 +39,6 @@ const (
 	adminLogoutPath = "/admin/logout"
 )
 
-// loginFailDelay is the pause after a wrong token; tests shorten it.
-var loginFailDelay = 700 * time.Millisecond
-
 // Locals keys set by requireAdmin for the handlers after it.
 const (
 	localAdminVia     = "admin_via"     // "bearer" or "cookie"
@@ -298,17 +295,13 @@ func (s *server) handleLogin(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusForbidden, "Log in from this site's own login page.")
 	}
 	next := c.FormValue("next")
-	if err := s.loginGate(c); err != nil { // too many wrong tokens (limit_login.go)
+	ok, err := s.checkToken(c, strings.TrimSpace(c.FormValue("token")), "login form")
+	if err != nil { // a wrong token while the client must wait (limit_login.go)
 		return s.renderLogin(c, fiber.StatusTooManyRequests, next, err.Error())
 	}
-	if !s.tokenMatches(strings.TrimSpace(c.FormValue("token"))) {
-		s.loginFailed(c, "login form")
-		// A pause on every wrong token makes guessing a weak one slow and
-		// costs a rapporteur who mistypes nothing she would notice.
-		time.Sleep(loginFailDelay)
+	if !ok {
 		return s.renderLogin(c, fiber.StatusUnauthorized, next, "That token is not right. It was printed when the service started, or set with -admin-token.")
 	}
-	s.loginSucceeded(c)
 	value, err := s.newSession(s.now())
 	if err != nil {
 		return err

@@ -25,14 +25,13 @@ const adminTestToken = "test-admin-token-4f9c2e"
 // admin token.
 func adminTestServer(t *testing.T, token string) (*server, *fiber.App, *store.DB) {
 	t.Helper()
-	loginFailDelay = 0
 	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "feedback.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s, err := newServer(config{AdminToken: token, PublicURL: "http://localhost:8080"}, forms.Default(), db, log)
+	s, err := newServer(config{AdminToken: token, PublicURL: "http://localhost:8080", LoginWait: -1}, forms.Default(), db, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,12 +214,23 @@ func TestAdminLogin(t *testing.T) {
 		}
 	})
 	t.Run("SecureOverHTTPS", func(t *testing.T) {
-		form := url.Values{"token": {adminTestToken}}
-		req := httptest.NewRequest(http.MethodPost, "/admin/login", strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("X-Forwarded-Proto", "https")
-		res, _ := adminDo(t, app, req)
-		if c := sessionCookieOf(res); c == nil || !c.Secure {
+		// X-Forwarded-Proto is believed from a trusted proxy only (app.Test's
+		// requests come from 0.0.0.0).
+		login := func(app *fiber.App) *http.Cookie {
+			form := url.Values{"token": {adminTestToken}}
+			req := httptest.NewRequest(http.MethodPost, "/admin/login", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("X-Forwarded-Proto", "https")
+			res, _ := adminDo(t, app, req)
+			return sessionCookieOf(res)
+		}
+		if c := login(app); c == nil || c.Secure {
+			t.Errorf("X-Forwarded-Proto from a client that is no trusted proxy made the cookie Secure: %+v", c)
+		}
+		old := s.cfg.TrustedProxies
+		t.Cleanup(func() { s.cfg.TrustedProxies = old })
+		s.cfg.TrustedProxies, _ = parseProxies("0.0.0.0")
+		if c := login(s.app()); c == nil || !c.Secure {
 			t.Fatalf("cookie over https should be Secure: %+v", c)
 		}
 	})

@@ -36,10 +36,7 @@ func (s *server) handleAdminWorkshops(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		s.overridesMu.Lock()
-		_, decided := s.overrides[w.Slug]
-		s.overridesMu.Unlock()
-		r := adminWorkshop{Slug: w.Slug, Title: w.Title.Get(forms.DefaultLanguage), Open: open, Decided: decided}
+		r := adminWorkshop{Slug: w.Slug, Title: w.Title.Get(forms.DefaultLanguage), Open: open, Decided: s.decided(w)}
 		if !w.OpensAt.IsZero() {
 			r.Opens = formatTime(w.OpensAt)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,11 +16,13 @@ import (
 	"sync"
 	"testing"
 	"text/template"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
 
 	"feedback/forms"
+	"feedback/store"
 )
 
 // dumpDatabase reads every row of every table of the database file, through
@@ -481,7 +484,7 @@ func TestBodyTooLarge(t *testing.T) {
 	a := mustApp(t)
 	base := a.serve(t)
 	before := dumpDatabase(t, a.path)
-	big := set(validForm(uuid.NewString()), "takeaway", strings.Repeat("a", 70*1024)).Encode()
+	big := set(set(validForm(uuid.NewString()), "lang", "fr"), "takeaway", strings.Repeat("a", 70*1024)).Encode()
 	tests := []struct {
 		name, path, contentType, body, lang string
 		api                                 bool
@@ -557,4 +560,85 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+// TestBodyOverLimitGetsItsPage sends five bodies of 1 MB, far over the
+// limit, over real connections: each is read and answered 413 with the page
+// that says so, not cut off with a connection reset while it is still being
+// sent, and nothing is stored.
+func TestBodyOverLimitGetsItsPage(t *testing.T) {
+	a := mustApp(t)
+	base := a.serve(t)
+	before := dumpDatabase(t, a.path)
+	body := set(validForm(uuid.NewString()), "takeaway", strings.Repeat("a", 1_000_000)).Encode()
+	for i := 0; i < 5; i++ {
+		req := newRequest(t, "POST", base+"/w/data-governance", "application/x-www-form-urlencoded", body)
+		res, err := noRedirect.Do(req)
+		if err != nil {
+			t.Fatalf("body %d: %v (the connection was cut instead of answered)", i, err)
+		}
+		page, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		if err != nil {
+			t.Fatalf("body %d: reading the answer: %v", i, err)
+		}
+		if res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(page), template.HTMLEscapeString(a.srv.text.T("en", "too_large"))) {
+			t.Fatalf("body %d: %d\n%s", i, res.StatusCode, page)
+		}
+	}
+	if after := dumpDatabase(t, a.path); after != before {
+		t.Error("the database changed")
+	}
+}
+
+// hangingStore is the real store with one call that never answers, as a
+// database whose server stopped responding: it returns only when the
+// request's context ends, and says why it did.
+type hangingStore struct {
+	store.Store
+	ended chan error
+}
+
+func (h *hangingStore) WorkshopOverrides(ctx context.Context) (map[string]bool, error) {
+	<-ctx.Done()
+	h.ended <- ctx.Err()
+	return nil, fmt.Errorf("store: workshop overrides: %w", ctx.Err())
+}
+
+// TestHangingStoreCallIsCancelled: a store call that hangs is cancelled at
+// the request's deadline, which reaches the store through c.UserContext();
+// the participant gets 503 with Retry-After and the "try again" page in their
+// language, and the request's slot is freed.
+func TestHangingStoreCallIsCancelled(t *testing.T) {
+	a := mustApp(t)
+	h := &hangingStore{Store: a.db, ended: make(chan error, 4)}
+	cfg := a.srv.cfg
+	cfg.RequestTimeout = 200 * time.Millisecond
+	cfg.MaxInFlight = 1
+	srv, err := newServer(cfg, a.srv.forms, h, a.srv.log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := srv.app()
+	for i := 0; i < 2; i++ { // the second would wait forever for the slot if the first kept it
+		req := get("/w/data-governance?lang=fr")
+		res, err := app.Test(req, 10_000)
+		if err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+		page, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" ||
+			!strings.Contains(string(page), template.HTMLEscapeString(srv.text.T("fr", "unavailable_body"))) {
+			t.Fatalf("request %d: %d Retry-After %q\n%s", i, res.StatusCode, res.Header.Get("Retry-After"), page)
+		}
+		select {
+		case err := <-h.ended:
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("request %d: the store call ended with %v, want the deadline", i, err)
+			}
+		default:
+			t.Fatalf("request %d was answered while its store call still hung", i)
+		}
+	}
 }

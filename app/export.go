@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"mime"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -16,6 +17,16 @@ import (
 // exportTimeout bounds reading the database for one download; 100,000
 // responses take a small part of it.
 const exportTimeout = 10 * time.Minute
+
+// isDownload names the routes that may take exportTimeout instead of the
+// usual request deadline: the workbook, the raw data and the backup.
+func isDownload(path string) bool {
+	switch strings.TrimSuffix(path, "/") {
+	case "/admin/export.xlsx", "/admin/export.csv", "/admin/backup.db":
+		return true
+	}
+	return false
+}
 
 // responsesOf hands the export the store's stream of responses, filtered to
 // one workshop when slug is set.

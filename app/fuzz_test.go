@@ -117,6 +117,7 @@ func FuzzAPIPost(f *testing.F) {
 func postRaw(path, contentType, body string) *http.Request {
 	req, _ := http.NewRequest(http.MethodPost, path, strings.NewReader(body))
 	req.Header.Set("Content-Type", contentType)
+	req.Host = "localhost" // as every HTTP/1.1 client sends (fasthttp requires it)
 	return req
 }
 

@@ -8,33 +8,40 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// The rapporteur's door is the one place where guessing pays: a weak token
-// chosen with -admin-token could be found by trying. Every wrong token,
-// through the login form or a Bearer header, makes the client wait longer
-// before its next try is even checked: after a few free failures, twice the
-// pause of admin_auth.go's loginFailDelay, then doubling up to five minutes. A try that comes early is refused (429) without
-// looking at the token, so guessing in parallel gains nothing. Only failures
-// count, and only tries of a token: the rapporteur's signed session cookie is
-// never slowed down, and a right token resets the count.
+// The rapporteur's door is the one place where guessing could pay, so wrong
+// tokens are slowed down; the right one never is. A token is checked first
+// (in constant time, which is cheap), and a right token is let in at once,
+// whatever was guessed before and from wherever: a thousand participants
+// share the venue's NAT address with the rapporteur, and one of them typing
+// wrong tokens in a loop must not keep her out.
 //
-// The count is per client and kept in the database, so that every replica
-// slows the same guesser down; the client is a keyed hash of its address, so
-// no address is stored. The forum's thousand participants share one address
-// but never try a token.
+// Every wrong token, through the login form or a Bearer header, is counted
+// per client. After a few free failures the client must wait before its next
+// wrong token is even counted: the first wait is the server's loginWait base,
+// then it doubles up to five minutes. A wrong token that comes early is
+// answered 429 at once (no sleep holds a request slot), so guessing in
+// parallel gains nothing. A client quiet for half an hour starts afresh. With
+// the 16-character minimum of -admin-token (and the 192-bit default) a
+// guesser gets at most a few hundred tries a day: hopeless.
+//
+// The count is kept in the database, so that every replica slows the same
+// guesser down; the client is a keyed hash of its address (the forwarded
+// client's behind a trusted proxy: proxy.go), so no address is stored.
 const (
 	loginFreeFailures = 3                // wrong tokens allowed before any wait
 	loginMaxWait      = 5 * time.Minute  // the longest wait
 	loginForgetAfter  = 30 * time.Minute // a client quiet this long starts afresh
+	// defaultLoginWait is the first wait after the free failures.
+	defaultLoginWait = 1400 * time.Millisecond
 )
 
-// loginWait is how long a client with n failures waits after the last one.
-// It grows from loginFailDelay, the pause every wrong token costs anyway (so
-// tests that set that to zero turn the throttle off too).
-func loginWait(n int) time.Duration {
-	if n < loginFreeFailures || loginFailDelay <= 0 {
+// loginWait is how long a client with n failures waits after the last one,
+// growing from base (0 or less: no throttle, as some tests want).
+func loginWait(base time.Duration, n int) time.Duration {
+	if n < loginFreeFailures || base <= 0 {
 		return 0
 	}
-	d := 2 * loginFailDelay
+	d := base
 	for i := loginFreeFailures; i < n && d < loginMaxWait; i++ {
 		d *= 2
 	}
@@ -43,11 +50,11 @@ func loginWait(n int) time.Duration {
 
 // loginClient names a client for the throttle without storing its address.
 func (s *server) loginClient(c *fiber.Ctx) string {
-	return hex.EncodeToString(mac(s.adminKey("login-client"), c.IP())[:16])
+	return hex.EncodeToString(mac(s.adminKey("login-client"), s.clientIP(c))[:16])
 }
 
-// loginGate refuses a token try that comes before the client's wait is over:
-// 429 with Retry-After, logged.
+// loginGate refuses a wrong token that comes before the client's wait is
+// over: 429 with Retry-After. Call it only once the token is known wrong.
 func (s *server) loginGate(c *fiber.Ctx) error {
 	n, last, err := s.db.LoginFailures(c.UserContext(), s.loginClient(c))
 	if err != nil {
@@ -57,12 +64,12 @@ func (s *server) loginGate(c *fiber.Ctx) error {
 	if n == 0 || now.Sub(last) > loginForgetAfter {
 		return nil
 	}
-	wait := last.Add(loginWait(n)).Sub(now)
+	wait := last.Add(loginWait(s.loginBase, n)).Sub(now)
 	if wait <= 0 {
 		return nil
 	}
-	// Not logged: the failures that led here were, and an attacker's
-	// refused tries would only flood the log.
+	// Not logged nor counted: the failures that led here were, and an
+	// attacker's refused tries would only flood the log.
 	secs := int((wait + time.Second - 1) / time.Second)
 	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
 	unit := " seconds"
@@ -77,38 +84,41 @@ func (s *server) loginGate(c *fiber.Ctx) error {
 func (s *server) loginFailed(c *fiber.Ctx, via string) {
 	n, err := s.db.RecordLoginFailure(c.UserContext(), s.loginClient(c), s.now(), loginForgetAfter)
 	if err != nil {
-		s.log.Error("admin token refused, not counted", "client", c.IP(), "via", via, "err", err)
+		s.log.Error("admin token refused, not counted", "client", s.clientIP(c), "via", via, "err", err)
 		return
 	}
-	s.log.Warn("admin token refused", "client", c.IP(), "via", via, "failures", n, "next_wait_s", int(loginWait(n)/time.Second))
+	s.log.Warn("admin token refused", "client", s.clientIP(c), "via", via, "failures", n, "next_wait_s", int(loginWait(s.loginBase, n)/time.Second))
 }
 
-// loginSucceeded forgets the client's failures.
-func (s *server) loginSucceeded(c *fiber.Ctx) {
-	if err := s.db.ForgetLoginFailures(c.UserContext(), s.loginClient(c)); err != nil {
-		s.log.Error("forget admin token failures", "err", err)
+// checkToken is the one door for a token, from the login form or a Bearer
+// header: the right one is accepted at once; a wrong one is counted, or
+// refused with the 429 of loginGate while the client must wait.
+func (s *server) checkToken(c *fiber.Ctx, token, via string) (bool, error) {
+	if s.tokenMatches(token) {
+		return true, nil
 	}
+	if err := s.loginGate(c); err != nil {
+		return false, err
+	}
+	s.loginFailed(c, via)
+	return false, nil
 }
 
-// localLoginThrottled holds the 429 of a Bearer try refused by loginGate, for
-// unauthorized to answer it instead of a plain 401.
+// localLoginThrottled holds the 429 of a wrong Bearer token refused by
+// loginGate, for unauthorized to answer it instead of a plain 401.
 const localLoginThrottled = "login_throttled"
 
-// bearerMatches checks a Bearer token through the throttle: a client still
-// waiting gets false without its token being looked at.
+// bearerMatches checks a Bearer token through checkToken.
 func (s *server) bearerMatches(c *fiber.Ctx, token string) bool {
-	if err := s.loginGate(c); err != nil {
+	ok, err := s.checkToken(c, token, "bearer")
+	if err != nil {
 		c.Locals(localLoginThrottled, err)
-		return false
 	}
-	if s.tokenMatches(token) {
-		return true
-	}
-	s.loginFailed(c, "bearer")
-	return false
+	return ok
 }
 
-// throttledError is the 429 for a request whose Bearer try was refused.
+// throttledError is the 429 for a request whose wrong Bearer token came
+// before the client's wait was over.
 func throttledError(c *fiber.Ctx) error {
 	err, _ := c.Locals(localLoginThrottled).(error)
 	return err

@@ -17,27 +17,25 @@ import (
 )
 
 func TestLoginWait(t *testing.T) {
-	defer func(d time.Duration) { loginFailDelay = d }(loginFailDelay)
-	loginFailDelay = 700 * time.Millisecond
+	base := 1400 * time.Millisecond
 	tests := []struct {
 		failures int
 		want     time.Duration
 	}{
 		{0, 0}, {1, 0}, {loginFreeFailures - 1, 0},
-		{loginFreeFailures, 1400 * time.Millisecond},
-		{loginFreeFailures + 1, 2800 * time.Millisecond},
-		{loginFreeFailures + 2, 5600 * time.Millisecond},
+		{loginFreeFailures, base},
+		{loginFreeFailures + 1, 2 * base},
+		{loginFreeFailures + 2, 4 * base},
 		{loginFreeFailures + 40, loginMaxWait},
 		{1 << 20, loginMaxWait},
 	}
 	for _, tt := range tests {
-		if got := loginWait(tt.failures); got != tt.want {
-			t.Errorf("loginWait(%d) = %v, want %v", tt.failures, got, tt.want)
+		if got := loginWait(base, tt.failures); got != tt.want {
+			t.Errorf("loginWait(%v, %d) = %v, want %v", base, tt.failures, got, tt.want)
 		}
 	}
-	loginFailDelay = 0
-	if got := loginWait(100); got != 0 {
-		t.Errorf("with no pause configured, loginWait = %v", got)
+	if got := loginWait(0, 100); got != 0 {
+		t.Errorf("with no wait configured, loginWait = %v", got)
 	}
 }
 
@@ -53,43 +51,39 @@ func clientFrom(ip string) *http.Client {
 }
 
 // TestLoginThrottle tries wrong tokens through the login form and Bearer
-// headers from one address: after the free failures each try must wait
-// longer, a try that comes early is refused without its token being looked
-// at (even the right one), another address and the rapporteur's session are
-// not slowed down, every failure is logged, and the right token resets it.
+// headers from one address: after the free failures each wrong try must wait
+// longer, and one that comes early is refused (429) without being counted;
+// the right token is accepted at once all along, however much was guessed
+// before, from the guesser's address too (a thousand participants share the
+// rapporteur's NAT address); another address and the rapporteur's session
+// are not slowed down, and every counted failure is logged.
 func TestLoginThrottle(t *testing.T) {
-	defer func(d time.Duration) { loginFailDelay = d }(loginFailDelay)
-	loginFailDelay = 10 * time.Millisecond
 	var logs bytes.Buffer
-	a := mustAppWith(t, func(*config) {})
+	const base = 10 * time.Millisecond
+	a := mustAppWith(t, func(c *config) { c.LoginWait = base })
 	a.srv.log = slog.New(slog.NewTextHandler(&lockedWriter{w: &logs}, nil))
 	var clock atomic.Int64
 	clock.Store(time.Date(2025, 6, 26, 16, 0, 0, 0, time.UTC).UnixNano())
 	a.srv.now = func() time.Time { return time.Unix(0, clock.Load()).UTC() }
 	advance := func(d time.Duration) { clock.Add(int64(d)) }
-	base := a.serve(t)
+	baseURL := a.serve(t)
 	attacker, rapporteur := clientFrom("127.0.0.2"), clientFrom("127.0.0.3")
-
 	login := func(c *http.Client, token string) (*http.Response, string) {
 		t.Helper()
-		res, err := c.PostForm(base+"/admin/login", url.Values{"token": {token}, "next": {"/admin/"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		return res, string(b)
+		return loginFrom(t, c, baseURL, token)
 	}
 	bearer := func(c *http.Client, token string) *http.Response {
 		t.Helper()
-		req, _ := http.NewRequest("GET", base+"/admin/", nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		res, err := c.Do(req)
-		if err != nil {
-			t.Fatal(err)
+		return bearerFrom(t, c, baseURL, token)
+	}
+	rightTokenWorks := func(when string) {
+		t.Helper()
+		if res, page := login(attacker, testToken); res.StatusCode != http.StatusSeeOther || sessionCookieOf(res) == nil {
+			t.Fatalf("%s: the right token through the login form: %d\n%s", when, res.StatusCode, page)
 		}
-		res.Body.Close()
-		return res
+		if res := bearer(attacker, testToken); res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: the right Bearer token: %d", when, res.StatusCode)
+		}
 	}
 
 	for i := 0; i < loginFreeFailures; i++ {
@@ -97,23 +91,25 @@ func TestLoginThrottle(t *testing.T) {
 			t.Fatalf("free failure %d: %d", i, res.StatusCode)
 		}
 	}
-	// Now even the right token is not looked at until the wait is over.
-	res, page := login(attacker, testToken)
+	// A wrong token that comes before the wait is over is refused.
+	res, page := login(attacker, "guess-early")
 	if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") != "1" ||
-		!strings.Contains(page, "Too many wrong tokens") || strings.Contains(res.Header.Get("Set-Cookie"), sessionCookie) {
-		t.Fatalf("early try: %d Retry-After %q\n%s", res.StatusCode, res.Header.Get("Retry-After"), page)
+		!strings.Contains(page, "Too many wrong tokens") || sessionCookieOf(res) != nil {
+		t.Fatalf("early wrong try: %d Retry-After %q\n%s", res.StatusCode, res.Header.Get("Retry-After"), page)
 	}
-	if res := bearer(attacker, testToken); res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
-		t.Errorf("early Bearer try: %d", res.StatusCode)
+	if res := bearer(attacker, "guess-early-bearer"); res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
+		t.Errorf("early wrong Bearer try: %d", res.StatusCode)
 	}
+	// The right one is not.
+	rightTokenWorks("while the guesser waits")
 	// Another address is not slowed down.
 	res, _ = login(rapporteur, testToken)
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("rapporteur's login from another address: %d", res.StatusCode)
 	}
-	session := res.Cookies()[0]
+	session := sessionCookieOf(res)
 	// Nor is a session, from the throttled address.
-	req, _ := http.NewRequest("GET", base+"/admin/", nil)
+	req, _ := http.NewRequest("GET", baseURL+"/admin/", nil)
 	req.AddCookie(session)
 	if res, err := attacker.Do(req); err != nil || res.StatusCode != http.StatusOK {
 		t.Errorf("session from the throttled address: %v %v", res.StatusCode, err)
@@ -121,24 +117,20 @@ func TestLoginThrottle(t *testing.T) {
 		res.Body.Close()
 	}
 
-	// After the wait one more try is checked; failing doubles the wait.
-	advance(loginWait(loginFreeFailures))
+	// After the wait one more wrong try is counted; failing doubles the wait.
+	advance(loginWait(base, loginFreeFailures))
 	if res := bearer(attacker, "guess-bearer"); res.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("try after the wait: %d", res.StatusCode)
 	}
-	advance(loginWait(loginFreeFailures))
+	advance(loginWait(base, loginFreeFailures))
 	if res := bearer(attacker, "guess-too-soon"); res.StatusCode != http.StatusTooManyRequests {
 		t.Fatalf("try before the doubled wait is over: %d", res.StatusCode)
 	}
-	advance(loginWait(loginFreeFailures + 1))
-	res, _ = login(attacker, testToken)
-	if res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("right token after the wait: %d", res.StatusCode)
+	advance(loginWait(base, loginFreeFailures+1))
+	if res, _ := login(attacker, "guess-after-doubled-wait"); res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("wrong try after the doubled wait: %d", res.StatusCode)
 	}
-	// The right token forgave the failures.
-	if res, _ := login(attacker, "typo"); res.StatusCode != http.StatusUnauthorized {
-		t.Errorf("after a success, a typo: %d", res.StatusCode)
-	}
+	rightTokenWorks("after the doubled wait")
 
 	out := logs.String()
 	if n := strings.Count(out, "admin token refused"); n != loginFreeFailures+2 {
@@ -150,6 +142,76 @@ func TestLoginThrottle(t *testing.T) {
 	if strings.Contains(out, testToken) || strings.Contains(out, "guess-") {
 		t.Errorf("a token was logged:\n%s", out)
 	}
+}
+
+// TestRightTokenNeverRefused is the finding of the security review: forty
+// wrong tokens from one address, as fast as they come, and then the right one
+// from the same address, through a Bearer header and through the login form,
+// is let in at once, with the real throttle's waits.
+func TestRightTokenNeverRefused(t *testing.T) {
+	a := mustAppWith(t, func(c *config) { c.LoginWait = defaultLoginWait })
+	baseURL := a.serve(t)
+	venue := clientFrom("127.0.0.4")
+	refused := 0
+	for i := 0; i < 40; i++ {
+		var code int
+		if i%2 == 0 {
+			code = bearerFrom(t, venue, baseURL, "wrong-"+strconv.Itoa(i)).StatusCode
+		} else {
+			res, _ := loginFrom(t, venue, baseURL, "wrong-"+strconv.Itoa(i))
+			code = res.StatusCode
+		}
+		switch code {
+		case http.StatusUnauthorized:
+		case http.StatusTooManyRequests:
+			refused++
+		default:
+			t.Fatalf("wrong token %d: %d", i, code)
+		}
+	}
+	if refused < 40-loginFreeFailures-1 {
+		t.Errorf("only %d of 40 wrong tokens were refused by the throttle", refused)
+	}
+	start := time.Now()
+	if res := bearerFrom(t, venue, baseURL, testToken); res.StatusCode != http.StatusOK {
+		t.Fatalf("the right Bearer token after 40 wrong ones: %d", res.StatusCode)
+	}
+	res, page := loginFrom(t, venue, baseURL, testToken)
+	if res.StatusCode != http.StatusSeeOther || sessionCookieOf(res) == nil {
+		t.Fatalf("the right token in the login form after 40 wrong ones: %d\n%s", res.StatusCode, page)
+	}
+	// "At once": no wait of the throttle's was served to the right token.
+	if d := time.Since(start); d >= defaultLoginWait {
+		t.Errorf("the right token took %v, as long as a throttle wait", d)
+	}
+}
+
+// loginFrom posts the login form from client c.
+func loginFrom(t *testing.T, c *http.Client, baseURL, token string) (*http.Response, string) {
+	t.Helper()
+	res, err := c.PostForm(baseURL+"/admin/login", url.Values{"token": {token}, "next": {"/admin/"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
+// bearerFrom asks for the dashboard with a Bearer token from client c.
+func bearerFrom(t *testing.T, c *http.Client, baseURL, token string, header ...string) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest("GET", baseURL+"/admin/", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Add(header[i], header[i+1])
+	}
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res
 }
 
 // TestAdminStateChangesNeedCSRF walks every route of the app that changes
@@ -233,9 +295,7 @@ func TestAdminStateChangesNeedCSRF(t *testing.T) {
 // process: failures through one server slow the same client down on another
 // server over the same database, as on two replicas.
 func TestLoginThrottleShared(t *testing.T) {
-	defer func(d time.Duration) { loginFailDelay = d }(loginFailDelay)
-	loginFailDelay = 10 * time.Millisecond
-	a := mustApp(t)
+	a := mustAppWith(t, func(c *config) { c.LoginWait = time.Second })
 	other, err := newServer(a.srv.cfg, a.srv.forms, a.db, a.srv.log)
 	if err != nil {
 		t.Fatal(err)
@@ -257,8 +317,11 @@ func TestLoginThrottleShared(t *testing.T) {
 			t.Fatalf("failure %d: %d", i, code)
 		}
 	}
-	if code := bearer(replica, testToken); code != http.StatusTooManyRequests {
+	if code := bearer(replica, "guess-on-the-replica"); code != http.StatusTooManyRequests {
 		t.Fatalf("the other replica let the guesser try at once: %d", code)
+	}
+	if code := bearer(replica, testToken); code != http.StatusOK {
+		t.Fatalf("the other replica refused the right token: %d", code)
 	}
 	// What is stored names the client by a keyed hash, not its address.
 	raw, err := sql.Open("sqlite", "file:"+a.path)
@@ -274,4 +337,60 @@ func TestLoginThrottleShared(t *testing.T) {
 	if failures != loginFreeFailures || len(client) != 32 || strings.ContainsAny(client, ".:") {
 		t.Errorf("stored client %q with %d failures", client, failures)
 	}
+}
+
+// TestTrustedProxies puts the app behind a load balancer at 127.0.0.1 that
+// forwards two clients: with -trusted-proxies naming it, the guesser is
+// throttled and the other forwarded client is not, and a guesser who writes
+// an X-Forwarded-For of its own cannot pass for that other client; without the
+// flag the header is ignored, and both share the balancer's count.
+func TestTrustedProxies(t *testing.T) {
+	const guesser, neighbour = "203.0.113.7", "203.0.113.8"
+	tries := func(t *testing.T, proxies string) (guesserCode, neighbourCode, spoofCode int, logs string) {
+		var buf bytes.Buffer
+		a := mustAppWith(t, func(c *config) {
+			c.LoginWait = time.Minute
+			c.TrustedProxies, _ = parseProxies(proxies)
+		})
+		a.srv.log = slog.New(slog.NewTextHandler(&lockedWriter{w: &buf}, nil))
+		baseURL := a.serve(t)
+		balancer := clientFrom("127.0.0.1")
+		for i := 0; i <= loginFreeFailures; i++ {
+			guesserCode = bearerFrom(t, balancer, baseURL, "guess-"+strconv.Itoa(i), "X-Forwarded-For", guesser).StatusCode
+		}
+		// What a balancer sends for a guesser who wrote the header itself.
+		spoofCode = bearerFrom(t, balancer, baseURL, "guess-spoofed", "X-Forwarded-For", neighbour+", "+guesser).StatusCode
+		neighbourCode = bearerFrom(t, balancer, baseURL, "typo", "X-Forwarded-For", neighbour).StatusCode
+		if res := bearerFrom(t, balancer, baseURL, testToken, "X-Forwarded-For", guesser); res.StatusCode != http.StatusOK {
+			t.Errorf("the right token from the throttled client: %d", res.StatusCode)
+		}
+		return guesserCode, neighbourCode, spoofCode, buf.String()
+	}
+	t.Run("OKTrusted", func(t *testing.T) {
+		g, n, spoof, logs := tries(t, "127.0.0.1")
+		if g != http.StatusTooManyRequests || spoof != http.StatusTooManyRequests {
+			t.Errorf("the guesser behind the balancer: %d, with a header of its own: %d; want 429", g, spoof)
+		}
+		if n != http.StatusUnauthorized {
+			t.Errorf("the other forwarded client was slowed by the guesser: %d", n)
+		}
+		if !strings.Contains(logs, "client="+guesser) || strings.Contains(logs, "client=127.0.0.1") {
+			t.Errorf("the log does not name the forwarded client:\n%s", logs)
+		}
+	})
+	t.Run("OKIgnoredWithoutFlag", func(t *testing.T) {
+		g, n, _, logs := tries(t, "")
+		if g != http.StatusTooManyRequests || n != http.StatusTooManyRequests {
+			t.Errorf("without -trusted-proxies the header was believed: guesser %d, other %d", g, n)
+		}
+		if strings.Contains(logs, guesser) || !strings.Contains(logs, "client=127.0.0.1") {
+			t.Errorf("without -trusted-proxies the log names a forwarded address:\n%s", logs)
+		}
+	})
+	t.Run("OKOtherProxyNotTrusted", func(t *testing.T) {
+		g, n, _, _ := tries(t, "10.0.0.0/8")
+		if g != http.StatusTooManyRequests || n != http.StatusTooManyRequests {
+			t.Errorf("a header from an address outside -trusted-proxies was believed: guesser %d, other %d", g, n)
+		}
+	})
 }

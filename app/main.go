@@ -12,12 +12,14 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"feedback/forms"
 	"feedback/store"
@@ -32,7 +34,20 @@ type config struct {
 	PublicURL  string
 	// MaxInFlight bounds the requests handled at once (0: defaultMaxInFlight).
 	MaxInFlight int
+	// TrustedProxies are the load balancers whose X-Forwarded-For is
+	// believed (proxy.go); none by default, so the header is ignored.
+	TrustedProxies []netip.Prefix
+	// RequestTimeout bounds every request's work, store calls included
+	// (0: defaultRequestTimeout).
+	RequestTimeout time.Duration
+	// LoginWait is the first wait imposed on a client after its free wrong
+	// tokens (0: defaultLoginWait; below 0: none, for tests).
+	LoginWait time.Duration
 }
+
+// minAdminToken is the shortest -admin-token accepted: 16 characters from
+// any keyboard are far beyond what a throttled guesser can try.
+const minAdminToken = 16
 
 // parseConfig reads flags, each with an environment variable as its default.
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -51,6 +66,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&c.AdminToken, "admin-token", env("FEEDBACK_ADMIN_TOKEN", ""), "rapporteur's token; empty means a random one printed at start (FEEDBACK_ADMIN_TOKEN)")
 	fs.StringVar(&c.PublicURL, "public-url", env("FEEDBACK_PUBLIC_URL", "http://localhost:8080"), "public base URL that QR codes point at (FEEDBACK_PUBLIC_URL)")
 	fs.IntVar(&c.MaxInFlight, "max-in-flight", envInt(getenv, "FEEDBACK_MAX_IN_FLIGHT"), "requests handled at once before answering 503 + Retry-After; 0 means 256 (FEEDBACK_MAX_IN_FLIGHT)")
+	proxies := fs.String("trusted-proxies", env("FEEDBACK_TRUSTED_PROXIES", ""), "comma-separated addresses or CIDR ranges of load balancers whose X-Forwarded-For is believed; empty means the header is ignored (FEEDBACK_TRUSTED_PROXIES)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -58,6 +74,15 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		return c, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
 	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	c.AdminToken = strings.TrimSpace(c.AdminToken)
+	if n := utf8.RuneCountInString(c.AdminToken); n > 0 && n < minAdminToken {
+		return c, fmt.Errorf("-admin-token is %d characters long: it must be at least %d, so that nobody can guess it. "+
+			"Leave it unset to have a random 192-bit token made and printed at start, or make one with: openssl rand -hex 24", n, minAdminToken)
+	}
+	var err error
+	if c.TrustedProxies, err = parseProxies(*proxies); err != nil {
+		return c, err
+	}
 	return c, nil
 }
 

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
@@ -15,45 +14,6 @@ import (
 type workshopState struct {
 	Slug, Title, Opens string
 	Open               bool
-}
-
-// openNow decides whether a workshop takes responses: the organizer's
-// decision in the database wins over the forms file's schedule. Decisions are
-// read at most every two seconds, so a burst of submissions costs no queries.
-func (s *server) openNow(ctx context.Context, w *forms.Workshop) (bool, error) {
-	s.overridesMu.Lock()
-	defer s.overridesMu.Unlock()
-	if s.overrides == nil || s.now().Sub(s.overridesRead) > 2*time.Second {
-		o, err := s.db.WorkshopOverrides(ctx)
-		if err != nil {
-			return false, err
-		}
-		s.overrides, s.overridesRead = o, s.now()
-	}
-	if open, ok := s.overrides[w.Slug]; ok {
-		return open, nil
-	}
-	return w.OpenAt(s.now()), nil
-}
-
-// opensAt is when a closed workshop opens by its schedule, or the zero time
-// when no opening is due: the organizer's "closed" has no end date to show.
-// Call it after openNow, which refreshes the organizer's decisions.
-func (s *server) opensAt(w *forms.Workshop) time.Time {
-	s.overridesMu.Lock()
-	_, decided := s.overrides[w.Slug]
-	s.overridesMu.Unlock()
-	if decided || w.OpensAt.IsZero() || !s.now().Before(w.OpensAt) {
-		return time.Time{}
-	}
-	return w.OpensAt
-}
-
-// forgetOverrides makes the next openNow read the database again.
-func (s *server) forgetOverrides() {
-	s.overridesMu.Lock()
-	s.overrides = nil
-	s.overridesMu.Unlock()
 }
 
 func (s *server) workshop(c *fiber.Ctx) (*forms.Workshop, error) {
@@ -140,7 +100,7 @@ func (s *server) renderClosed(c *fiber.Ctx, w *forms.Workshop, lang string, stat
 // another goroutine.
 func formInput(c *fiber.Ctx) (submissionID string, in forms.Input) {
 	in = forms.Input{}
-	c.Request().PostArgs().VisitAll(func(k, v []byte) {
+	for k, v := range c.Request().PostArgs().All() {
 		key := string(k)
 		switch key {
 		case "submission_id":
@@ -149,7 +109,7 @@ func formInput(c *fiber.Ctx) (submissionID string, in forms.Input) {
 		default:
 			in[key] = append(in[key], string(v))
 		}
-	})
+	}
 	return submissionID, in
 }
 

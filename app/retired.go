@@ -33,10 +33,13 @@ type retiredCache struct {
 // type their answers have, ordered by id.
 func (s *server) retiredQuestions(ctx context.Context) (map[string][]*forms.Question, error) {
 	s.retired.mu.Lock()
-	defer s.retired.mu.Unlock()
-	if s.retired.loaded {
-		return s.retired.bySlug, nil
+	loaded, bySlug := s.retired.loaded, s.retired.bySlug
+	s.retired.mu.Unlock()
+	if loaded {
+		return bySlug, nil
 	}
+	// Read outside the lock: requests that come while it runs (only before
+	// the first read succeeded) read too, rather than queue behind a lock.
 	answered, err := s.db.AnsweredQuestions(ctx)
 	if err != nil {
 		return nil, err // not cached: the next request asks again
@@ -59,6 +62,11 @@ func (s *server) retiredQuestions(ctx context.Context) (map[string][]*forms.Ques
 			ids += len(qs)
 		}
 		s.log.Info("stored answers to questions the forms file no longer asks are kept and exported", "questions", ids)
+	}
+	s.retired.mu.Lock()
+	defer s.retired.mu.Unlock()
+	if s.retired.loaded {
+		return s.retired.bySlug, nil
 	}
 	s.retired.bySlug, s.retired.loaded = out, true
 	return out, nil

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -28,7 +29,7 @@ func TestParseConfig(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := config{Addr: ":8080", DB: "data/feedback.db", PublicURL: "http://localhost:8080"}
-		if c != want {
+		if !reflect.DeepEqual(c, want) {
 			t.Errorf("config = %+v, want %+v", c, want)
 		}
 	})
@@ -42,12 +43,47 @@ func TestParseConfig(t *testing.T) {
 		}
 	})
 	t.Run("OKFlagWins", func(t *testing.T) {
-		c, err := parseConfig([]string{"-addr", "127.0.0.1:7000", "-admin-token", "s3cret", "-forms", "f.yaml"}, getenv, io.Discard)
+		c, err := parseConfig([]string{"-addr", "127.0.0.1:7000", "-admin-token", "s3cret-but-long-enough", "-forms", "f.yaml"}, getenv, io.Discard)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.Addr != "127.0.0.1:7000" || c.AdminToken != "s3cret" || c.Forms != "f.yaml" || c.DB != "/tmp/x.db" {
+		if c.Addr != "127.0.0.1:7000" || c.AdminToken != "s3cret-but-long-enough" || c.Forms != "f.yaml" || c.DB != "/tmp/x.db" {
 			t.Errorf("config = %+v", c)
+		}
+	})
+	t.Run("OKTrustedProxies", func(t *testing.T) {
+		env := map[string]string{"FEEDBACK_TRUSTED_PROXIES": " 10.0.0.5, 192.168.1.0/24,fd00::/8 "}
+		c, err := parseConfig(nil, func(k string) string { return env[k] }, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, p := range c.TrustedProxies {
+			got = append(got, p.String())
+		}
+		if want := []string{"10.0.0.5/32", "192.168.1.0/24", "fd00::/8"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("trusted proxies = %v, want %v", got, want)
+		}
+	})
+	t.Run("ErrTrustedProxies", func(t *testing.T) {
+		_, err := parseConfig([]string{"-trusted-proxies", "10.0.0.5,balancer.local"}, getenv, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), `"balancer.local" is neither an address`) {
+			t.Errorf("err = %v", err)
+		}
+	})
+	t.Run("ErrWeakToken", func(t *testing.T) {
+		for _, args := range [][]string{{"-admin-token", "s3cret"}, {"-admin-token", "  fifteen-chars  "[:17]}} {
+			_, err := parseConfig(args, getenv, io.Discard)
+			if err == nil || !strings.Contains(err.Error(), "must be at least 16") || !strings.Contains(err.Error(), "openssl rand -hex 24") {
+				t.Errorf("%q: err = %v", args[1], err)
+			}
+		}
+		weak := map[string]string{"FEEDBACK_ADMIN_TOKEN": "password"}
+		if _, err := parseConfig(nil, func(k string) string { return weak[k] }, io.Discard); err == nil {
+			t.Error("a weak FEEDBACK_ADMIN_TOKEN was accepted")
+		}
+		if c, err := parseConfig([]string{"-admin-token", "sixteen-chars-ok"}, getenv, io.Discard); err != nil || c.AdminToken != "sixteen-chars-ok" {
+			t.Errorf("a 16-character token: %v", err)
 		}
 	})
 	t.Run("ErrUnknownFlag", func(t *testing.T) {

@@ -9,7 +9,6 @@ import (
 	"html/template"
 	"log/slog"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -35,9 +34,8 @@ type server struct {
 	assets *assets
 	now    func() time.Time
 
-	overridesMu   sync.Mutex
-	overrides     map[string]bool
-	overridesRead time.Time
+	overrides overridesCache // the organizer's open/closed decisions (overrides.go)
+	loginBase time.Duration  // the first wait after the free wrong tokens (limit_login.go)
 
 	qr qrCodes // each workshop's QR code, built once
 
@@ -55,6 +53,12 @@ func newServer(cfg config, f *forms.Forms, db store.Store, log *slog.Logger) (*s
 		return nil, err
 	}
 	s := &server{cfg: cfg, forms: f, db: db, log: log, text: text, assets: a, now: func() time.Time { return time.Now().UTC() }}
+	switch {
+	case cfg.LoginWait == 0:
+		s.loginBase = defaultLoginWait
+	case cfg.LoginWait > 0:
+		s.loginBase = cfg.LoginWait
+	}
 	if s.pages, err = s.parseTemplates(); err != nil {
 		return nil, err
 	}
@@ -63,15 +67,28 @@ func newServer(cfg config, f *forms.Forms, db store.Store, log *slog.Logger) (*s
 
 // app builds the Fiber app with every route; tests drive the same app.
 func (s *server) app() *fiber.App {
-	app := fiber.New(fiber.Config{
-		AppName:               "feedback",
-		BodyLimit:             64 * 1024,
+	fc := fiber.Config{
+		AppName: "feedback",
+		// Bodies up to readBodyLimit are read whole, so that one over
+		// bodyLimit gets its 413 page (limitBody) instead of a connection
+		// reset while the client is still sending; beyond that the
+		// connection is closed.
+		BodyLimit:             readBodyLimit,
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
 		ErrorHandler:          s.handleError,
-	})
+		// X-Forwarded-* are believed from the -trusted-proxies only
+		// (proxy.go), for c.Protocol and c.Hostname too.
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          proxyStrings(s.cfg.TrustedProxies),
+	}
+	if len(s.cfg.TrustedProxies) > 0 {
+		fc.ProxyHeader = fiber.HeaderXForwardedFor
+		fc.EnableIPValidation = true
+	}
+	app := fiber.New(fc)
 	app.Use(recover.New(recover.Config{
 		EnableStackTrace: true,
 		StackTraceHandler: func(c *fiber.Ctx, e any) {
@@ -79,7 +96,9 @@ func (s *server) app() *fiber.App {
 		},
 	}))
 	app.Use(s.securityHeaders)
+	app.Use(limitBody)
 	app.Use(s.limitInFlight(newInFlight(s.cfg.MaxInFlight, inFlightWait)))
+	app.Use(s.deadline)
 	app.Use(compress.New(compress.Config{Next: func(c *fiber.Ctx) bool {
 		return strings.HasSuffix(c.Path(), ".xlsx") || strings.HasSuffix(c.Path(), ".db")
 	}}))
@@ -107,6 +126,44 @@ func (s *server) routes(app *fiber.App) {
 	s.adminRoutes(app)
 	s.adminBackupRoutes(app)
 	s.organizerRoutes(app)
+}
+
+const (
+	// bodyLimit is the largest body a request may have: a whole form with
+	// every text answer at its longest fits many times over.
+	bodyLimit = 64 * 1024
+	// readBodyLimit is how much of a body over bodyLimit is still read and
+	// discarded, so that its sender gets the 413 page.
+	readBodyLimit = 1024 * 1024
+	// defaultRequestTimeout bounds a request's work; a store call still
+	// running then is cancelled, and the request answered 503.
+	defaultRequestTimeout = 30 * time.Second
+)
+
+// limitBody answers 413 to a body over bodyLimit (fasthttp has read it, up to
+// readBodyLimit).
+func limitBody(c *fiber.Ctx) error {
+	if len(c.Request().Body()) > bodyLimit {
+		return fiber.ErrRequestEntityTooLarge
+	}
+	return c.Next()
+}
+
+// deadline gives every request a context with a deadline, which handlers
+// pass to the store (c.UserContext()): a database that hangs holds a request
+// slot for at most that long. Downloads set longer bounds of their own.
+func (s *server) deadline(c *fiber.Ctx) error {
+	d := s.cfg.RequestTimeout
+	if d <= 0 {
+		d = defaultRequestTimeout
+	}
+	if isDownload(c.Path()) {
+		d = max(d, exportTimeout)
+	}
+	ctx, cancel := context.WithTimeout(c.UserContext(), d)
+	defer cancel()
+	c.SetUserContext(ctx)
+	return c.Next()
 }
 
 func (s *server) securityHeaders(c *fiber.Ctx) error {

@@ -1,6 +1,7 @@
 package forms
 
 import (
+	"context"
 	"errors"
 	"fmt"
 )
@@ -53,6 +54,11 @@ func ErrorCode(err error) string {
 	}
 	if err == nil {
 		return ""
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		// A request's deadline passed while storage worked: the service
+		// is too slow right now, and the client may try again.
+		return EUNAVAILABLE
 	}
 	return EINTERNAL
 }

@@ -271,7 +271,7 @@ func (p *parser) question(fq *fileQuestion, path []any) (*Question, error) {
 			if err := p.text(fo.Label, append(opath, "label"), fmt.Sprintf("option %q label", fo.ID)); err != nil {
 				return nil, err
 			}
-			q.Options = append(q.Options, Option{ID: fo.ID, Label: fo.Label})
+			q.Options = append(q.Options, Option(fo))
 		}
 	case FreeText:
 		q.MaxLength = DefaultMaxLength
