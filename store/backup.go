@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -18,13 +20,18 @@ import (
 // its start: the caller streams it and closes it, and nothing is left behind
 // even if the download is cut. It is built next to the database (same disk,
 // and no assumption that /tmp is large); a full disk fails it with
-// EUNAVAILABLE and leaves the database untouched.
+// EUNAVAILABLE and leaves the database untouched. Like the database, the
+// copy is readable by the service's user only, and so is the folder it is
+// built in, whatever the umask (permissions.go).
 func (db *DB) Backup(ctx context.Context) (*os.File, error) {
 	dir, err := os.MkdirTemp(filepath.Dir(db.path), ".backup-")
 	if err != nil {
 		return nil, translate(fmt.Errorf("store: backup: %w", err))
 	}
 	defer os.RemoveAll(dir)
+	if err := os.Chmod(dir, privateDir); err != nil {
+		return nil, fmt.Errorf("store: backup: %w", err)
+	}
 	target := filepath.Join(dir, "feedback.db")
 	if err := db.BackupTo(ctx, target); err != nil {
 		return nil, err
@@ -37,10 +44,16 @@ func (db *DB) Backup(ctx context.Context) (*os.File, error) {
 }
 
 // BackupTo writes a consistent copy of the database to a new file at target,
-// which must not exist yet.
+// which must not exist yet, so that no file is ever overwritten by a copy.
+// The file is 0600: VACUUM INTO would make it with SQLite's default mode,
+// readable by every local user, so it is made beforehand (VACUUM INTO takes
+// an empty file as a new one).
 func (db *DB) BackupTo(ctx context.Context, target string) error {
-	if _, err := os.Lstat(target); err == nil {
-		return fmt.Errorf("store: backup: %s already exists", target)
+	if err := createPrivate(target); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("store: backup: %s already exists", target)
+		}
+		return translate(fmt.Errorf("store: backup: %w", err))
 	}
 	// A connection of its own: the reading pool is query_only, which forbids
 	// VACUUM INTO, and the writing connection must stay free for responses.
@@ -50,6 +63,7 @@ func (db *DB) BackupTo(ctx context.Context, target string) error {
 	q.Add("_pragma", "busy_timeout(10000)")
 	conn, err := sql.Open("sqlite", "file:"+db.path+"?"+q.Encode())
 	if err != nil {
+		os.Remove(target)
 		return fmt.Errorf("store: backup: %w", err)
 	}
 	defer conn.Close()

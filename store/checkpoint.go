@@ -24,16 +24,26 @@ const writerAutoCheckpoint = 16384
 func (db *DB) checkpointer() {
 	defer db.wg.Done()
 	ctx := context.Background()
+	failing := "" // the error last logged: a run of the same one is logged once
 	for {
 		select {
 		case <-db.ckptKick:
 		case <-db.stop:
 			return
 		}
-		// An error is not fatal (a reader holding an old snapshot, a disk
-		// hiccup): the next kick tries again, and the writer's own automatic
-		// checkpoint is the backstop.
-		_, _ = db.ckpt.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
+		// An error is not fatal (a disk hiccup, a file being rescued): the
+		// next kick tries again, and the writer's own automatic checkpoint
+		// is the backstop. But the WAL grows meanwhile, which the operator
+		// should hear about.
+		if _, err := db.ckpt.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)"); err != nil {
+			if err.Error() != failing {
+				failing = err.Error()
+				db.log.Warn("store: WAL checkpoint failed; the WAL grows until one succeeds", "db", db.path, "err", err)
+			}
+		} else if failing != "" {
+			failing = ""
+			db.log.Info("store: WAL checkpoint succeeds again", "db", db.path)
+		}
 		select {
 		case <-time.After(checkpointEvery):
 		case <-db.stop:

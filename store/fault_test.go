@@ -14,6 +14,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -130,6 +131,18 @@ func mustSave(t *testing.T, a *acked, db *DB) {
 	}
 }
 
+// wantPrivate checks that a file the store made or took over is readable
+// by its user only (permissions.go).
+func wantPrivate(t *testing.T, path string) {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Error(err)
+	} else if fi.Mode().Perm() != 0o600 {
+		t.Errorf("%s is %#o, want 0600", path, fi.Mode().Perm())
+	}
+}
+
 func openFault(t *testing.T, dir string) *DB {
 	t.Helper()
 	db, err := Open(context.Background(), filepath.Join(dir, "feedback.db"), Options{})
@@ -232,6 +245,7 @@ func TestFaultFileRemoved(t *testing.T) {
 			if _, err := os.Stat(db.path); err != nil {
 				t.Fatalf("the file was not put back: %v", err)
 			}
+			wantPrivate(t, db.path)
 			mustSave(t, &a, db)
 			a.check(t, db)
 			if !strings.Contains(logged.String(), "database file had vanished; restored") {
@@ -305,24 +319,55 @@ func TestFaultFileReplaced(t *testing.T) {
 	var fresh acked
 	mustSave(t, &fresh, other)
 	other.Close()
+	if err := os.Chmod(restored, 0o644); err != nil { // as a cp would leave it
+		t.Fatal(err)
+	}
 	if err := os.Rename(restored, db.path); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Ping(ctx); err != nil {
 		t.Fatalf("Ping after the replacement: %v", err)
 	}
+	wantPrivate(t, db.path)
 	mustSave(t, &fresh, db)
 	fresh.check(t, db)
 	kept, _ := filepath.Glob(db.path + ".vanished-*")
 	if len(kept) != 1 {
 		t.Fatalf("old data kept in %v", kept)
 	}
+	wantPrivate(t, kept[0])
 	oldDB, err := Open(ctx, kept[0], Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer oldDB.Close()
 	old.check(t, oldDB)
+}
+
+// TestFaultCheckpointFails breaks the checkpointer's connection: the failure
+// is logged once with the database's path, not dropped, and not once per
+// commit, and responses are still stored (the writer's own checkpoint is the
+// backstop).
+func TestFaultCheckpointFails(t *testing.T) {
+	logged := &syncBuffer{}
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "feedback.db"), Options{Log: slog.New(slog.NewTextHandler(logged, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.ckpt.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var a acked
+	for i := 0; i < 5; i++ {
+		mustSave(t, &a, db)
+		time.Sleep(2 * checkpointEvery)
+	}
+	a.check(t, db)
+	want := "msg=\"store: WAL checkpoint failed; the WAL grows until one succeeds\" db=" + db.path
+	if n := strings.Count(logged.String(), want); n != 1 {
+		t.Errorf("logged the failure %d times, want once:\n%s", n, logged.String())
+	}
 }
 
 // TestFaultDiskFull runs the store on a small filesystem and fills it: the

@@ -44,6 +44,7 @@ type guard struct {
 	// keeperDSN opens the keeper; it must allow writing (VACUUM INTO).
 	keeperDSN string
 	now       func() time.Time
+	log       *slog.Logger
 
 	live atomic.Int64 // pool connections open, on any file
 
@@ -58,9 +59,12 @@ type guard struct {
 }
 
 // newGuard makes sure a file exists at path (an empty file is an empty
-// database) and starts watching it.
-func newGuard(path, keeperDSN string) (*guard, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+// database; a new one is 0600, see permissions.go) and starts watching it.
+func newGuard(path, keeperDSN string, log *slog.Logger) (*guard, error) {
+	if err := createPrivate(path); err != nil && !errors.Is(err, fs.ErrExist) {
+		return nil, translate(fmt.Errorf("store: create %s: %w", path, err))
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
 		return nil, translate(fmt.Errorf("store: open %s: %w", path, err))
 	}
@@ -69,7 +73,7 @@ func newGuard(path, keeperDSN string) (*guard, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	g := &guard{path: path, keeperDSN: keeperDSN, cur: fi, now: time.Now}
+	g := &guard{path: path, keeperDSN: keeperDSN, cur: fi, now: time.Now, log: log}
 	return g, nil
 }
 
@@ -111,7 +115,7 @@ func (g *guard) startKeeper() {
 			g.keeper.Close()
 		}
 		g.keeper = nil
-		slog.Error("store: no keeper connection: a vanished database file could not be rescued", "db", g.path, "err", err)
+		g.log.Error("store: no keeper connection: a vanished database file could not be rescued", "db", g.path, "err", err)
 	}
 }
 
@@ -133,7 +137,7 @@ func (g *guard) dropOldWAL(stamp string) {
 	}
 	aside := g.path + ".wal-" + stamp
 	if err := os.Rename(g.path+"-wal", aside); err == nil {
-		slog.Warn("store: moved a -wal of unknown origin away from the database", "db", g.path, "moved_to", aside)
+		g.log.Warn("store: moved a -wal of unknown origin away from the database", "db", g.path, "moved_to", aside)
 	}
 }
 
@@ -148,7 +152,7 @@ func (g *guard) logFault(msg string, args ...any) {
 		return
 	}
 	g.fault = msg
-	slog.Error(msg, append([]any{"db", g.path}, args...)...)
+	g.log.Error(msg, append([]any{"db", g.path}, args...)...)
 }
 
 // isCurrent reports whether the path still names the file fi.
@@ -206,9 +210,9 @@ func (g *guard) settle(ctx context.Context) error {
 				g.logFault("store: database file vanished; its copy cannot be put back", "err", err)
 				return g.unavailable("restore %s: %w", g.path, err)
 			}
-			slog.Warn("store: database file had vanished; restored it from the open connection, nothing lost", "db", g.path)
+			g.log.Warn("store: database file had vanished; restored it from the open connection, nothing lost", "db", g.path)
 		} else {
-			slog.Warn("store: database file was replaced; now using the new file, the old one's data is kept beside it",
+			g.log.Warn("store: database file was replaced; now using the new file, the old one's data is kept beside it",
 				"db", g.path, "old_data", target)
 		}
 		// The last connection to the old file: closing it checkpoints
@@ -220,6 +224,11 @@ func (g *guard) settle(ctx context.Context) error {
 	} else if missing {
 		g.logFault("store: database file vanished; waiting for it to be put back")
 		return g.unavailable("%s is missing", g.path)
+	}
+	// A file moved here by an operator may be readable by others; the
+	// service carries on with it either way.
+	if err := tightenAll(g.log, g.path, "", "-wal", "-shm"); err != nil {
+		g.log.Error("store: the database file now in use may be readable by other local users", "db", g.path, "err", err)
 	}
 	if fi, err = os.Stat(g.path); err != nil {
 		return g.unavailable("stat %s: %w", g.path, err)
@@ -250,21 +259,29 @@ func (g *guard) flushIdle() {
 func (g *guard) close() {
 	if !g.isCurrent(g.cur) {
 		if err := g.settle(context.Background()); err != nil {
-			slog.Error("store: closing with the database file missing; its last state is lost unless restored from a backup", "db", g.path, "err", err)
+			g.log.Error("store: closing with the database file missing; its last state is lost unless restored from a backup", "db", g.path, "err", err)
 		}
 	}
+	// Closing the keeper checkpoints the file: not under the lock.
 	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.keeper != nil {
-		g.keeper.Close()
-		g.keeper = nil
+	keeper := g.keeper
+	g.keeper = nil
+	g.mu.Unlock()
+	if keeper != nil {
+		keeper.Close()
 	}
 }
 
+// vacuumInto copies the database c is on to a new file at target, made 0600
+// beforehand (VACUUM INTO takes an empty file as a new one): SQLite would
+// make it with its own default mode, readable by all.
 func vacuumInto(ctx context.Context, c driver.Conn, target string) error {
 	ex, ok := c.(driver.ExecerContext)
 	if !ok {
 		return errors.New("keeper cannot execute statements")
+	}
+	if err := createPrivate(target); err != nil {
+		return err
 	}
 	_, err := ex.ExecContext(ctx, "VACUUM INTO ?", []driver.NamedValue{{Ordinal: 1, Value: target}})
 	return err
@@ -341,11 +358,15 @@ func (c *guardedConn) IsValid() bool {
 	return true
 }
 
+// BeginTx needs the driver's own BeginTx, which honours ctx and opts;
+// modernc's connection has it (TestGuardedConnBeginTx), so there is no
+// fallback to the deprecated Begin, which would drop both silently.
 func (c *guardedConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
-	if b, ok := c.Conn.(driver.ConnBeginTx); ok {
-		return b.BeginTx(ctx, opts)
+	b, ok := c.Conn.(driver.ConnBeginTx)
+	if !ok {
+		return nil, fmt.Errorf("store: begin: %T cannot begin a transaction with a context", c.Conn)
 	}
-	return c.Conn.Begin() //nolint:staticcheck // the fallback database/sql would use
+	return b.BeginTx(ctx, opts)
 }
 
 func (c *guardedConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {

@@ -14,9 +14,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -37,6 +37,11 @@ type Options struct {
 	MaxBatch int
 	// ReadConns bounds the pool of reading connections.
 	ReadConns int
+	// Log receives what the store has to tell the operator (a file whose
+	// permissions it tightened, a failed checkpoint, a vanished file), so
+	// that it lands in the app's log with everything else; nil is
+	// slog.Default().
+	Log *slog.Logger
 }
 
 // DB is the SQLite store.
@@ -54,6 +59,7 @@ type DB struct {
 	maxBatch  int
 	now       func() time.Time
 	stmts     writeStmts // the writer goroutine's own
+	log       *slog.Logger
 
 	ckpt     *sql.DB // the checkpointer's connection
 	ckptKick chan struct{}
@@ -92,10 +98,12 @@ func dsn(path string, mode int) string {
 // Open opens (creating if needed) the database at path, applies the
 // migrations not yet applied, and starts the writer.
 func Open(ctx context.Context, path string, opt Options) (*DB, error) {
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return nil, fmt.Errorf("store: create directory: %w", err)
-		}
+	if opt.Log == nil {
+		opt.Log = slog.Default()
+	}
+	// Before anything opens the file: see permissions.go.
+	if err := secureFiles(opt.Log, path); err != nil {
+		return nil, err
 	}
 	if opt.MaxBatch <= 0 {
 		opt.MaxBatch = 512
@@ -105,7 +113,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	}
 	// Every connection goes through the guard (guard.go), which notices a
 	// database file that vanished or was replaced, and recovers from it.
-	g, err := newGuard(path, dsn(path, modeWrite))
+	g, err := newGuard(path, dsn(path, modeWrite), opt.Log)
 	if err != nil {
 		return nil, err
 	}
@@ -120,6 +128,12 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if err := migrate(ctx, w); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	// SQLite made the -wal and -shm with the database's mode; this only
+	// acts (and logs) if it ever did not.
+	if err := tightenAll(opt.Log, path, "-wal", "-shm"); err != nil {
+		w.Close()
+		return nil, err
 	}
 	r, err := g.open(dsn(path, modeRead))
 	if err != nil {
@@ -145,6 +159,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		ckpt:     c,
 		ckptKick: make(chan struct{}, 1),
 		guard:    g,
+		log:      opt.Log,
 	}
 	g.startKeeper()
 	db.stmts.db = w
