@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"io"
 	"strings"
 
@@ -95,10 +94,6 @@ type apiResponse struct {
 	Answers      map[string]json.RawMessage `json:"answers"`
 }
 
-func invalid(lang string, fields map[string]string) error {
-	return &forms.Error{Code: forms.EINVALID, Message: forms.Message(lang, forms.MsgInvalid), Fields: fields}
-}
-
 func (s *server) handleAPIResponse(c *fiber.Ctx) error {
 	lang := s.lang(c)
 	w, err := s.workshop(c)
@@ -118,49 +113,20 @@ func (s *server) handleAPIResponse(c *fiber.Ctx) error {
 		lang = body.Lang
 		c.Locals("lang", lang) // so that an error page further on speaks it too
 	}
-	open, err := s.openNow(c.UserContext(), w)
-	if err != nil {
-		return err
-	}
-	if !open {
-		return &forms.Error{Code: forms.ECLOSED, Message: forms.Message(lang, forms.MsgClosed)}
-	}
-	fields := map[string]string{}
-	if !forms.ValidSubmissionID(body.SubmissionID) {
-		fields["submission_id"] = forms.Message(lang, forms.MsgSubmissionID)
-	}
-	in, typeErrs := w.InputFromJSON(body.Answers, lang)
-	for k, v := range typeErrs {
-		fields[k] = v
-	}
-	answers, err := w.Validate(in, lang)
-	var fe *forms.Error
-	if errors.As(err, &fe) {
-		for k, v := range fe.Fields {
-			if _, ok := fields[k]; !ok {
-				fields[k] = v
-			}
-		}
-	} else if err != nil {
-		return err
-	}
-	if len(fields) > 0 {
-		return invalid(lang, fields)
-	}
 	// The body is decoded into fresh Go strings by encoding/json, so nothing
 	// handed to the writer points into Fiber's reused request buffer.
+	in, unread := w.InputFromJSON(body.Answers, lang)
 	sid := strings.ToLower(body.SubmissionID)
-	r := &forms.Response{SubmissionID: sid, Workshop: w.Slug, Lang: lang, Answers: s.keepRetiredAnswers(c, w, sid, answers)}
-	saved, err := s.db.SaveResponse(c.UserContext(), r)
+	saved, err := s.submit(c.UserContext(), submission{Workshop: w, SubmissionID: sid, Lang: lang, Input: in, Unread: unread})
+	if forms.ErrorCode(err) == forms.ECONFLICT {
+		return invalid(lang, map[string]string{"submission_id": forms.Message(lang, forms.MsgSubmissionTaken)})
+	}
 	if err != nil {
-		if forms.ErrorCode(err) == forms.ECONFLICT {
-			return invalid(lang, map[string]string{"submission_id": forms.Message(lang, forms.MsgSubmissionTaken)})
-		}
 		return err
 	}
 	status := fiber.StatusOK
 	if saved.Created {
 		status = fiber.StatusCreated
 	}
-	return c.Status(status).JSON(fiber.Map{"id": saved.ID, "submission_id": r.SubmissionID})
+	return c.Status(status).JSON(fiber.Map{"id": saved.ID, "submission_id": sid})
 }

@@ -113,6 +113,9 @@ func formInput(c *fiber.Ctx) (submissionID string, in forms.Input) {
 	return submissionID, in
 }
 
+// handleFormPost reads the form into a submission for submit and answers:
+// 303 to the thank-you page, or the same form again with every answer kept
+// and the reason (422 invalid, 429 too many changes, 503 not saved).
 func (s *server) handleFormPost(c *fiber.Ctx) error {
 	lang := s.lang(c)
 	w, err := s.workshop(c)
@@ -120,36 +123,30 @@ func (s *server) handleFormPost(c *fiber.Ctx) error {
 		return err
 	}
 	submissionID, in := formInput(c)
-	open, err := s.openNow(c.UserContext(), w)
-	if err != nil {
-		return err
-	}
-	if !open {
-		return s.renderClosed(c, w, lang, fiber.StatusForbidden)
-	}
+	_, err = s.submit(c.UserContext(), submission{Workshop: w, SubmissionID: submissionID, Lang: lang, Input: in})
 	again := func(status int, errs map[string]string, notice string) error {
 		return s.renderFormAgain(c, w, lang, submissionID, in, errs, status, notice)
 	}
-	if !forms.ValidSubmissionID(submissionID) {
-		return again(fiber.StatusUnprocessableEntity, nil, forms.Message(lang, forms.MsgSubmissionID))
-	}
-	answers, err := w.Validate(in, lang)
-	if err != nil {
-		return again(fiber.StatusUnprocessableEntity, forms.FieldErrors(err), "")
-	}
-	r := &forms.Response{SubmissionID: submissionID, Workshop: w.Slug, Lang: lang, Answers: s.keepRetiredAnswers(c, w, submissionID, answers)}
-	if _, err := s.db.SaveResponse(c.UserContext(), r); err != nil {
-		switch forms.ErrorCode(err) {
-		case forms.ECONFLICT:
-			return again(fiber.StatusUnprocessableEntity, nil, forms.Message(lang, forms.MsgSubmissionTaken))
-		case forms.EUNAVAILABLE:
-			s.log.Error("response not saved", "workshop", w.Slug, "err", err)
-			c.Set(fiber.HeaderRetryAfter, "5")
-			return again(fiber.StatusServiceUnavailable, nil, forms.Message(lang, forms.MsgUnavailable))
-		case forms.ELIMIT:
-			setRetryAfter(c, err)
-			return again(fiber.StatusTooManyRequests, nil, forms.Message(lang, forms.MsgTooManyChanges))
+	switch forms.ErrorCode(err) {
+	case "":
+	case forms.ECLOSED:
+		return s.renderClosed(c, w, lang, fiber.StatusForbidden)
+	case forms.EINVALID:
+		errs := forms.FieldErrors(err)
+		if msg, ok := errs["submission_id"]; ok {
+			// Not the participant's doing: the page was not ours.
+			return again(fiber.StatusUnprocessableEntity, nil, msg)
 		}
+		return again(fiber.StatusUnprocessableEntity, errs, "")
+	case forms.ECONFLICT:
+		return again(fiber.StatusUnprocessableEntity, nil, forms.Message(lang, forms.MsgSubmissionTaken))
+	case forms.EUNAVAILABLE:
+		c.Set(fiber.HeaderRetryAfter, "5")
+		return again(fiber.StatusServiceUnavailable, nil, forms.Message(lang, forms.MsgUnavailable))
+	case forms.ELIMIT:
+		setRetryAfter(c, err)
+		return again(fiber.StatusTooManyRequests, nil, forms.Message(lang, forms.MsgTooManyChanges))
+	default:
 		return err
 	}
 	c.Cookie(&fiber.Cookie{

@@ -5,8 +5,6 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/gofiber/fiber/v2"
-
 	"feedback/forms"
 )
 
@@ -105,8 +103,7 @@ func (s *server) retiredColumns(ctx context.Context, slug string) ([]*forms.Ques
 // could not show them, so sending it must not erase them. It costs a read
 // only when the workshop has retired questions; if that read fails the save
 // goes on with the answers as sent (and meets the same fault, if any).
-func (s *server) keepRetiredAnswers(c *fiber.Ctx, w *forms.Workshop, submissionID string, answers forms.Answers) forms.Answers {
-	ctx := c.UserContext()
+func (s *server) keepRetiredAnswers(ctx context.Context, w *forms.Workshop, submissionID string, answers forms.Answers) forms.Answers {
 	retired, err := s.retiredQuestions(ctx)
 	if err != nil || len(retired[w.Slug]) == 0 {
 		return answers

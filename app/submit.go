@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"errors"
+
+	"feedback/forms"
+	"feedback/store"
+)
+
+// The one way a response is saved. The form post, the API and every later way
+// in (a paged form, paper entry) read their request into a submission and
+// call submit, which holds the rules; the handlers only turn its result into
+// a status and a page or JSON. Nothing here knows about HTTP.
+
+// submission is one response as it came in, from any way in.
+type submission struct {
+	Workshop     *forms.Workshop
+	SubmissionID string // lower case
+	Lang         string // the participant's language, for every message
+	Input        forms.Input
+	// Unread holds per-question messages for answers the way in could not
+	// read (a JSON number where a list was expected): the response is
+	// invalid whatever else it holds.
+	Unread map[string]string
+}
+
+// submit checks that the workshop takes responses, validates the answers,
+// keeps the stored answers to questions the form no longer asks, and saves
+// the response (the store applies the change limits and tells a retry from
+// a change). Its errors carry a forms code: ECLOSED, EINVALID (Fields by
+// question id, or "submission_id"), ECONFLICT (the submission_id belongs to
+// another workshop), ELIMIT (with a store.LimitError), EUNAVAILABLE.
+func (s *server) submit(ctx context.Context, sub submission) (store.Saved, error) {
+	w, lang := sub.Workshop, sub.Lang
+	open, err := s.openNow(ctx, w)
+	if err != nil {
+		return store.Saved{}, err
+	}
+	if !open {
+		return store.Saved{}, &forms.Error{Code: forms.ECLOSED, Message: forms.Message(lang, forms.MsgClosed)}
+	}
+	fields := map[string]string{}
+	if !forms.ValidSubmissionID(sub.SubmissionID) {
+		fields["submission_id"] = forms.Message(lang, forms.MsgSubmissionID)
+	}
+	for k, v := range sub.Unread {
+		fields[k] = v
+	}
+	answers, err := w.Validate(sub.Input, lang)
+	var fe *forms.Error
+	switch {
+	case errors.As(err, &fe):
+		for k, v := range fe.Fields {
+			if _, ok := fields[k]; !ok {
+				fields[k] = v
+			}
+		}
+	case err != nil:
+		return store.Saved{}, err
+	}
+	if len(fields) > 0 {
+		return store.Saved{}, invalid(lang, fields)
+	}
+	r := &forms.Response{SubmissionID: sub.SubmissionID, Workshop: w.Slug, Lang: lang,
+		Answers: s.keepRetiredAnswers(ctx, w, sub.SubmissionID, answers)}
+	saved, err := s.db.SaveResponse(ctx, r)
+	if err != nil && forms.ErrorCode(err) == forms.EUNAVAILABLE {
+		s.log.Error("response not saved", "workshop", w.Slug, "err", err)
+	}
+	return saved, err
+}
+
+// invalid is the EINVALID error of a submission, with a message per field.
+func invalid(lang string, fields map[string]string) error {
+	return &forms.Error{Code: forms.EINVALID, Message: forms.Message(lang, forms.MsgInvalid), Fields: fields}
+}
