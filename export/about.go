@@ -8,46 +8,70 @@ import (
 	"feedback/forms"
 )
 
+// aboutSheet writes the codebook, section after section down the rows.
+type aboutSheet struct {
+	*sheet
+	wb  *Workbook
+	row int
+}
+
 // writeAbout writes the codebook: when the workbook was made, what it counts,
 // every question with its type and scale, and how each figure is computed.
 func (wb *Workbook) writeAbout() error {
-	s := &sheet{f: wb.file, name: SheetAbout}
-	st := wb.st
-	s.width(1, 1, 30)
-	s.width(2, 2, 20)
-	s.width(3, 3, 10)
-	s.width(4, 4, 50)
-	s.width(5, 5, 60)
-	s.width(6, 6, 40)
-	s.width(7, 8, 10)
-	s.text(1, 1, "About this workbook", st.title)
-	s.freeze(0, 1)
-	s.printWide()
-	row := 3
-	kv := func(k string, v func()) {
-		s.text(1, row, k, st.label)
-		v()
-		row++
-	}
-	kv("Exported at (UTC)", func() { s.float(2, row, excelTime(wb.opt.Now), st.date) })
+	a := &aboutSheet{sheet: wb.sheet(SheetAbout), wb: wb}
+	a.width(1, 1, 30)
+	a.width(2, 2, 20)
+	a.width(3, 3, 10)
+	a.width(4, 4, 50)
+	a.width(5, 5, 60)
+	a.width(6, 6, 40)
+	a.width(7, 8, 10)
+	a.text(1, 1, "About this workbook", wb.st.title)
+	a.freeze(0, 1)
+	a.printWide()
+	a.row = 3
+	a.counts()
+	a.row++
+	a.sheets()
+	a.row++
+	a.questions()
+	a.row++
+	a.figures()
+	return a.done("about sheet")
+}
+
+// kv writes one key figure: its name in column A, its value by v.
+func (a *aboutSheet) kv(k string, v func()) {
+	a.text(1, a.row, k, a.wb.st.label)
+	v()
+	a.row++
+}
+
+// counts says when the workbook was made and what it counts.
+func (a *aboutSheet) counts() {
+	wb, st := a.wb, a.wb.st
+	a.kv("Exported at (UTC)", func() { a.float(2, a.row, excelTime(wb.opt.Now), st.date) })
 	scope := "all workshops"
 	if wb.opt.Workshop != "" {
 		scope = "only " + wb.opt.Workshop
 	}
-	kv("Workshops", func() { s.text(2, row, scope, 0) })
-	kv("Responses", func() { s.int(2, row, wb.tally.All.Responses, st.count) })
+	a.kv("Workshops", func() { a.text(2, a.row, scope, 0) })
+	a.kv("Responses", func() { a.int(2, a.row, wb.tally.All.Responses, st.count) })
 	if wb.tally.Unknown > 0 {
-		kv("Responses to workshops no longer in the forms file", func() {
-			s.int(2, row, wb.tally.Unknown, st.count)
-			s.text(4, row, "Listed in Responses and Comments; counted in no summary.", st.small)
+		a.kv("Responses to workshops no longer in the forms file", func() {
+			a.int(2, a.row, wb.tally.Unknown, st.count)
+			a.text(4, a.row, "Listed in Responses and Comments; counted in no summary.", st.small)
 		})
 	}
-	kv("Comments (text answers)", func() { s.int(2, row, wb.comments, st.count) })
-	kv("Key quotes (starred)", func() { s.int(2, row, len(wb.quotes), st.count) })
+	a.kv("Comments (text answers)", func() { a.int(2, a.row, wb.comments, st.count) })
+	a.kv("Key quotes (starred)", func() { a.int(2, a.row, len(wb.quotes), st.count) })
+}
 
-	row++
-	s.text(1, row, "Sheets", st.section)
-	row++
+// sheets says what each sheet holds.
+func (a *aboutSheet) sheets() {
+	st := a.wb.st
+	a.text(1, a.row, "Sheets", st.section)
+	a.row++
 	sheets := [][2]string{
 		{SheetOverview, "One row per workshop in forum order, a total row over all responses, and a chart of mean satisfaction per workshop."},
 		{"one per workshop", "Key figures; the questions changed during the forum, if any; for each rating n, asked of, mean, count and share of each score; the NPS; each choice question's counts and shares; who answered (role, region, gender); charts of the distributions."},
@@ -57,74 +81,83 @@ func (wb *Workbook) writeAbout() error {
 		{SheetAbout, "This codebook."},
 	}
 	for _, sh := range sheets {
-		s.text(1, row, sh[0], st.label)
-		s.text(2, row, sh[1], 0)
-		row++
+		a.text(1, a.row, sh[0], st.label)
+		a.text(2, a.row, sh[1], 0)
+		a.row++
 	}
+}
 
-	row++
-	s.text(1, row, "Questions", st.section)
-	row++
+// questions lists every question with its type and scale, where it is
+// asked, and how many answered it; then the questions no longer asked.
+func (a *aboutSheet) questions() {
+	wb, st := a.wb, a.wb.st
+	a.text(1, a.row, "Questions", st.section)
+	a.row++
 	for i, h := range []string{"Question id", "Type", "Required", "Scale or options (id = English label)", "Text (English)", "Asked in", "n", "Asked of"} {
-		s.text(i+1, row, h, st.header)
+		a.text(i+1, a.row, h, st.header)
 	}
-	row++
+	a.row++
 	all := wb.tally.All
 	for _, q := range rawQuestions(wb.forms, wb.opt.Workshop) {
-		s.text(1, row, q.ID, st.wrap)
-		s.text(2, row, string(q.Type), st.wrap)
+		a.text(1, a.row, q.ID, st.wrap)
+		a.text(2, a.row, string(q.Type), st.wrap)
 		req := "no"
 		if q.Required {
 			req = "yes"
 		}
-		s.text(3, row, req, st.wrap)
-		s.text(4, row, scaleOf(q), st.wrap)
-		s.text(5, row, label(q), st.wrap)
-		s.text(6, row, wb.askedIn(q.ID), st.wrap)
-		s.int(7, row, all.Answered(q.ID), st.count)
-		s.int(8, row, all.Asked(q.ID), st.count)
-		row++
+		a.text(3, a.row, req, st.wrap)
+		a.text(4, a.row, scaleOf(q), st.wrap)
+		a.text(5, a.row, label(q), st.wrap)
+		a.text(6, a.row, wb.askedIn(q.ID), st.wrap)
+		a.int(7, a.row, all.Answered(q.ID), st.count)
+		a.int(8, a.row, all.Asked(q.ID), st.count)
+		a.row++
 	}
 	for _, rq := range wb.retiredQuestions() {
-		s.text(1, row, rq.q.ID, st.wrap)
-		s.text(2, row, string(rq.q.Type), st.wrap)
-		s.text(4, row, "no longer in the forms file", st.wrap)
-		s.text(5, row, label(rq.q), st.wrap)
-		s.text(6, row, rq.askedIn, st.wrap)
-		s.int(7, row, rq.answered, st.count)
-		s.int(8, row, rq.asked, st.count)
-		row++
+		a.text(1, a.row, rq.q.ID, st.wrap)
+		a.text(2, a.row, string(rq.q.Type), st.wrap)
+		a.text(4, a.row, "no longer in the forms file", st.wrap)
+		a.text(5, a.row, label(rq.q), st.wrap)
+		a.text(6, a.row, rq.askedIn, st.wrap)
+		a.int(7, a.row, rq.answered, st.count)
+		a.int(8, a.row, rq.asked, st.count)
+		a.row++
 	}
+}
 
-	row++
-	s.text(1, row, "How each figure is computed", st.section)
-	row++
-	s.text(1, row, "Figure", st.header)
-	s.text(2, row, "How", st.header)
-	s.merge(2, row, 5, row)
-	row++
-	for _, f := range [][2]string{
-		{"Responses", "Number of forms submitted. A participant who changed their answers counts once, with the last answers."},
-		{"n", "People who answered the question; questions left blank are not counted anywhere."},
-		{"Asked of", "Responses whose form had the question: those sent while their workshop's form asked it, and any that answer it. It equals Responses unless the forms file changed during the forum; n is never more."},
-		{"Questions changed", "Questions a workshop's form added or removed after responses came in (a renamed question is one removed and one added). Listed on the workshop's sheet with when its form had them, and in the Overview. Their answers stay in Responses and Comments."},
-		{"Mean", "Sum of the scores ÷ n, on the question's scale; shown with two decimals."},
-		{"Count and share of a score", "People who gave that score, and that number ÷ n."},
-		{"Knowledge gain", "Mean of knowledge_after − mean of knowledge_before, each over the people who answered it."},
-		{"NPS (Net Promoter Score)", "From the 0–10 question: promoters answer 9–10, passives 7–8, detractors 0–6. NPS = % promoters − % detractors, from −100 to 100."},
-		{"Choice counts and shares", "People who chose the option, and that number ÷ people who answered the question. Answers add up by option id, whatever language they were given in."},
-		{"Who answered", fmt.Sprintf("Responses grouped by role, region and gender. A figure about fewer than %d people shows %s, so that nobody in a small group can be recognised; \"No answer\" groups those who skipped the question.", forms.MinGroupSize, suppressed)},
-		{"Total row", "The same figures over every response of the workshops in this workbook, not an average of the workshop rows."},
-		{"Times", "Submission times are in UTC."},
-	} {
-		s.text(1, row, f[0], st.label)
-		s.text(2, row, f[1], st.wrap)
-		s.merge(2, row, 5, row)
+// aboutFigures says how each figure of the workbook is computed.
+var aboutFigures = [][2]string{
+	{"Responses", "Number of forms submitted. A participant who changed their answers counts once, with the last answers."},
+	{"n", "People who answered the question; questions left blank are not counted anywhere."},
+	{"Asked of", "Responses whose form had the question: those sent while their workshop's form asked it, and any that answer it. It equals Responses unless the forms file changed during the forum; n is never more."},
+	{"Questions changed", "Questions a workshop's form added or removed after responses came in (a renamed question is one removed and one added). Listed on the workshop's sheet with when its form had them, and in the Overview. Their answers stay in Responses and Comments."},
+	{"Mean", "Sum of the scores ÷ n, on the question's scale; shown with two decimals."},
+	{"Count and share of a score", "People who gave that score, and that number ÷ n."},
+	{"Knowledge gain", "Mean of knowledge_after − mean of knowledge_before, each over the people who answered it."},
+	{"NPS (Net Promoter Score)", "From the 0–10 question: promoters answer 9–10, passives 7–8, detractors 0–6. NPS = % promoters − % detractors, from −100 to 100."},
+	{"Choice counts and shares", "People who chose the option, and that number ÷ people who answered the question. Answers add up by option id, whatever language they were given in."},
+	{"Who answered", fmt.Sprintf("Responses grouped by role, region and gender. A figure about fewer than %d people shows %s, so that nobody in a small group can be recognised; \"No answer\" groups those who skipped the question.", forms.MinGroupSize, suppressed)},
+	{"Total row", "The same figures over every response of the workshops in this workbook, not an average of the workshop rows."},
+	{"Times", "Submission times are in UTC."},
+}
+
+// figures writes aboutFigures, each text across columns B–E.
+func (a *aboutSheet) figures() {
+	st := a.wb.st
+	a.text(1, a.row, "How each figure is computed", st.section)
+	a.row++
+	a.text(1, a.row, "Figure", st.header)
+	a.text(2, a.row, "How", st.header)
+	a.merge(2, a.row, 5, a.row)
+	a.row++
+	for _, f := range aboutFigures {
+		a.text(1, a.row, f[0], st.label)
+		a.text(2, a.row, f[1], st.wrap)
+		a.merge(2, a.row, 5, a.row)
 		// The merged cell is columns 2–5 wide; a longer text wraps in it.
-		s.height(row, rowHeight([]string{f[0], f[1]}, []float64{30, 20 + 10 + 50 + 60}))
-		row++
+		a.height(a.row, rowHeight([]string{f[0], f[1]}, []float64{30, 20 + 10 + 50 + 60}))
+		a.row++
 	}
-	return s.done("about sheet")
 }
 
 // scaleOf describes a question's answers for the codebook.

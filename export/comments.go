@@ -48,10 +48,10 @@ func (wb *Workbook) addComments(sw *excelize.StreamWriter, row *int, r *forms.Re
 		wb.comments++
 		title, qlabel := wb.title(r.Workshop), label(q)
 		values := []any{
-			excelize.Cell{StyleID: wb.st.wrap, Value: title},
-			excelize.Cell{StyleID: wb.st.wrap, Value: qlabel},
-			excelize.Cell{StyleID: wb.st.wrap, Value: a.Text},
-			excelize.Cell{StyleID: wb.st.wrap, Value: r.Lang},
+			wb.textCell(title, wb.st.wrap),
+			wb.textCell(qlabel, wb.st.wrap),
+			wb.textCell(a.Text, wb.st.wrap),
+			wb.textCell(r.Lang, wb.st.wrap),
 			excelize.Cell{StyleID: wb.st.date, Value: excelTime(r.SubmittedAt)},
 		}
 		h := rowHeight([]string{title, qlabel, a.Text}, commentWidths)
@@ -75,7 +75,7 @@ func (wb *Workbook) writeKeyQuotes() error {
 	sort.SliceStable(wb.quotes, func(i, j int) bool {
 		return order[wb.quotes[i].workshop] < order[wb.quotes[j].workshop]
 	})
-	s := &sheet{f: wb.file, name: SheetKeyQuotes}
+	s := wb.sheet(SheetKeyQuotes)
 	for i, h := range commentHeader {
 		s.text(i+1, 1, h, wb.st.header)
 		s.width(i+1, i+1, commentWidths[i])

@@ -81,15 +81,12 @@ func WriteCSV(ctx context.Context, w io.Writer, f *forms.Forms, src Source, opt 
 }
 
 // csvText defuses a text that a spreadsheet would run as a formula: one that
-// starts with =, +, -, @, a tab or a carriage return gets a leading
-// apostrophe, as OWASP advises for CSV injection. The workbook needs no such
-// mark: there every text is stored as a string cell.
+// starts with =, +, -, @, a tab or a carriage return (formulaLike) gets a
+// leading apostrophe, as OWASP advises for CSV injection. The workbook needs
+// no such mark in the text: there every text is a string cell, and a
+// formula-like one has a quote-prefixed style.
 func csvText(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
+	if formulaLike(s) {
 		return "'" + s
 	}
 	return s

@@ -31,143 +31,170 @@ func (wb *Workbook) overviewColumns() overviewColumns {
 	return c
 }
 
+// overviewSheet lays out the Overview: which column holds each figure, and
+// the questions each workshop's form did not ask all along.
+type overviewSheet struct {
+	*sheet
+	wb      *Workbook
+	cols    overviewColumns
+	meanCol map[string]int // by rating question id
+	// gainCol, npsCol and changedCol are 0 when the Overview has no such
+	// column; last is the last column.
+	gainCol, npsCol, changedCol, last int
+	changes                           map[string][]questionChange // by workshop slug
+	row                               int
+}
+
 // writeOverview writes one row per workshop in forum order, a total row over
 // every response, and a bar chart of mean satisfaction per workshop.
 func (wb *Workbook) writeOverview() error {
-	s := &sheet{f: wb.file, name: SheetOverview}
-	cols := wb.overviewColumns()
-	s.text(1, 1, "Workshop", wb.st.headerWrap)
-	s.text(2, 1, "Responses", wb.st.headerWrap)
+	o := &overviewSheet{sheet: wb.sheet(SheetOverview), wb: wb, cols: wb.overviewColumns(), meanCol: map[string]int{}}
+	o.header()
+	o.row = 1
+	for _, w := range wb.workshops {
+		o.row++
+		o.workshop(w)
+	}
+	firstRow, lastRow := 2, o.row
+	o.row++
+	o.text(1, o.row, "All workshops", wb.st.bold)
+	o.line(wb.tally.All, true)
+	o.row += 2
+	o.note()
+	o.chart(firstRow, lastRow)
+	return o.done("overview sheet")
+}
+
+// header writes the header row and sets the columns, the panes and the page.
+func (o *overviewSheet) header() {
+	st := o.wb.st
+	o.text(1, 1, "Workshop", st.headerWrap)
+	o.text(2, 1, "Responses", st.headerWrap)
 	col := 3
-	meanCol := map[string]int{}
-	for _, q := range cols.ratings {
-		meanCol[q.ID] = col
-		s.text(col, 1, "Mean "+humanize(q.ID), wb.st.headerWrap)
+	for _, q := range o.cols.ratings {
+		o.meanCol[q.ID] = col
+		o.text(col, 1, "Mean "+humanize(q.ID), st.headerWrap)
 		col++
 	}
-	gainCol, npsCol := 0, 0
-	if cols.gain {
-		gainCol = col
-		s.text(col, 1, "Knowledge gain", wb.st.headerWrap)
+	if o.cols.gain {
+		o.gainCol = col
+		o.text(col, 1, "Knowledge gain", st.headerWrap)
 		col++
 	}
-	if cols.nps {
-		npsCol = col
-		s.text(col, 1, "NPS", wb.st.headerWrap)
+	if o.cols.nps {
+		o.npsCol = col
+		o.text(col, 1, "NPS", st.headerWrap)
 		col++
 	}
 	// Only a forms file changed mid-forum adds a column: the questions each
 	// workshop did not ask all along, and of how many responses.
-	changes := map[string][]questionChange{}
-	changedCol := 0
-	for _, w := range wb.workshops {
-		if cs := wb.changes(w); len(cs) > 0 {
-			changes[w.Slug] = cs
-			changedCol = col
+	o.changes = map[string][]questionChange{}
+	for _, w := range o.wb.workshops {
+		if cs := o.wb.changes(w); len(cs) > 0 {
+			o.changes[w.Slug] = cs
+			o.changedCol = col
 		}
 	}
-	if changedCol > 0 {
-		s.text(col, 1, "Questions changed during the forum", wb.st.headerWrap)
+	if o.changedCol > 0 {
+		o.text(col, 1, "Questions changed during the forum", st.headerWrap)
 		col++
 	}
-	last := col - 1
-	s.width(1, 1, 80)
-	s.width(2, last, 13)
-	if changedCol > 0 {
-		s.width(changedCol, changedCol, 45)
+	o.last = col - 1
+	o.width(1, 1, 80)
+	o.width(2, o.last, 13)
+	if o.changedCol > 0 {
+		o.width(o.changedCol, o.changedCol, 45)
 	}
-	if s.err == nil {
-		s.err = wb.file.SetRowHeight(SheetOverview, 1, 48)
-	}
-	s.freeze(1, 1)
-	s.printWide()
+	o.height(1, 48)
+	o.freeze(1, 1)
+	o.printWide()
+}
 
-	row := 1
-	line := func(sum *forms.Summary, total bool) {
-		count, mean, gain, nps := wb.st.count, wb.st.mean, wb.st.gain, wb.st.nps
-		if total {
-			count, mean, gain, nps = wb.st.boldCount, wb.st.boldMean, wb.st.boldGain, wb.st.boldNPS
-			s.styleRange(3, row, last, row, wb.st.bold)
-		}
-		s.int(2, row, sum.Responses, count)
-		for _, q := range cols.ratings {
-			if m, ok := sum.Mean(q.ID); ok {
-				s.float(meanCol[q.ID], row, m, mean)
-			} else if total {
-				s.style(meanCol[q.ID], row, mean)
-			}
-		}
-		if g, ok := sum.KnowledgeGain(); ok && gainCol > 0 {
-			s.float(gainCol, row, g, gain)
-		}
-		if n, ok := sum.NPS(); ok && npsCol > 0 {
-			s.float(npsCol, row, n.Score, nps)
-		}
+// workshop writes a workshop's row: its title, linked to its sheet, its
+// figures, and the questions its form changed.
+func (o *overviewSheet) workshop(w *forms.Workshop) {
+	o.text(1, o.row, w.Title.Get(forms.DefaultLanguage), o.wb.st.link)
+	if o.err == nil {
+		o.err = o.wb.file.SetCellHyperLink(SheetOverview, cell(1, o.row), quoteSheet(o.wb.sheets[w.Slug])+"!A1", "Location")
 	}
-	for _, w := range wb.workshops {
-		row++
-		s.text(1, row, w.Title.Get(forms.DefaultLanguage), wb.st.link)
-		if s.err == nil {
-			s.err = wb.file.SetCellHyperLink(SheetOverview, cell(1, row), quoteSheet(wb.sheets[w.Slug])+"!A1", "Location")
-		}
-		line(wb.tally.Workshops[w.Slug], false)
-		if cs := changes[w.Slug]; len(cs) > 0 {
-			text := changeSummary(cs, wb.tally.Workshops[w.Slug].Responses)
-			s.text(changedCol, row, text, wb.st.wrap)
-			if s.err == nil {
-				s.err = wb.file.SetRowHeight(SheetOverview, row, rowHeight([]string{text}, []float64{45}))
-			}
-		}
+	o.line(o.wb.tally.Workshops[w.Slug], false)
+	if cs := o.changes[w.Slug]; len(cs) > 0 {
+		text := changeSummary(cs, o.wb.tally.Workshops[w.Slug].Responses)
+		o.text(o.changedCol, o.row, text, o.wb.st.wrap)
+		o.height(o.row, rowHeight([]string{text}, []float64{45}))
 	}
-	firstRow, lastRow := 2, row
-	row++
-	s.text(1, row, "All workshops", wb.st.bold)
-	line(wb.tally.All, true)
+}
 
-	row += 2
+// line writes the figures of a row, in bold with a rule above for the total.
+func (o *overviewSheet) line(sum *forms.Summary, total bool) {
+	st := o.wb.st
+	count, mean, gain, nps := st.count, st.mean, st.gain, st.nps
+	if total {
+		count, mean, gain, nps = st.boldCount, st.boldMean, st.boldGain, st.boldNPS
+		o.styleRange(3, o.row, o.last, o.row, st.bold)
+	}
+	o.int(2, o.row, sum.Responses, count)
+	for _, q := range o.cols.ratings {
+		if m, ok := sum.Mean(q.ID); ok {
+			o.float(o.meanCol[q.ID], o.row, m, mean)
+		} else if total {
+			o.style(o.meanCol[q.ID], o.row, mean)
+		}
+	}
+	if g, ok := sum.KnowledgeGain(); ok && o.gainCol > 0 {
+		o.float(o.gainCol, o.row, g, gain)
+	}
+	if n, ok := sum.NPS(); ok && o.npsCol > 0 {
+		o.float(o.npsCol, o.row, n.Score, nps)
+	}
+}
+
+// note explains the figures below the table.
+func (o *overviewSheet) note() {
 	note := "Means are of the people who answered each question, on its scale (1–5 unless the About sheet says otherwise). " +
 		"Knowledge gain = mean knowledge after − mean knowledge before. " +
 		"NPS = % promoters (9–10) − % detractors (0–6), from −100 to 100. Click a workshop for its sheet; About explains every figure."
-	if changedCol > 0 {
+	if o.changedCol > 0 {
 		note += " The forms file changed during the forum: a question added or removed was asked of only part of a workshop's responses, " +
 			"and its mean is over the people who answered it then (the last column; each workshop's sheet gives the times)."
 	}
-	s.text(1, row, note, wb.st.small)
-	s.merge(1, row, last, row)
-	if s.err == nil {
-		s.err = wb.file.SetRowHeight(SheetOverview, row, 48)
-	}
+	o.text(1, o.row, note, o.wb.st.small)
+	o.merge(1, o.row, o.last, o.row)
+	o.height(o.row, 48)
+}
 
-	// The chart shows the headline rating: satisfaction, or the first rating.
+// chart puts a bar chart of the headline rating (satisfaction, or the first
+// rating) per workshop below the note, over the workshop rows.
+func (o *overviewSheet) chart(firstRow, lastRow int) {
 	var chartQ *forms.Question
-	for _, q := range cols.ratings {
+	for _, q := range o.cols.ratings {
 		if q.ID == forms.SatisfactionID {
 			chartQ = q
 		}
 	}
-	if chartQ == nil && len(cols.ratings) > 0 {
-		chartQ = cols.ratings[0]
+	if chartQ == nil && len(o.cols.ratings) > 0 {
+		chartQ = o.cols.ratings[0]
 	}
-	if chartQ != nil && lastRow >= firstRow {
-		c := meanCol[chartQ.ID]
-		lo, hi := 0.0, float64(chartQ.Max)
-		s.chart(cell(1, row+2), &excelize.Chart{
-			Type: excelize.Bar,
-			Series: []excelize.ChartSeries{{
-				Name:       quoteSheet(SheetOverview) + "!" + absCell(c, 1),
-				Categories: s.absRange(1, firstRow, 1, lastRow),
-				Values:     s.absRange(c, firstRow, c, lastRow),
-				Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"00577A"}},
-			}},
-			Title:     chartTitle("Mean " + humanize(chartQ.ID) + " per workshop"),
-			Legend:    excelize.ChartLegend{Position: "none"},
-			XAxis:     excelize.ChartAxis{ReverseOrder: true},
-			YAxis:     excelize.ChartAxis{Minimum: &lo, Maximum: &hi, MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0.0"}},
-			PlotArea:  excelize.ChartPlotArea{ShowVal: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0.00"}},
-			Dimension: excelize.ChartDimension{Width: 960, Height: uint(120 + 36*(lastRow-firstRow+1))},
-		})
+	if chartQ == nil || lastRow < firstRow {
+		return
 	}
-	return s.done("overview sheet")
+	c := o.meanCol[chartQ.ID]
+	lo, hi := 0.0, float64(chartQ.Max)
+	o.sheet.chart(cell(1, o.row+2), &excelize.Chart{
+		Type: excelize.Bar,
+		Series: []excelize.ChartSeries{{
+			Name:       quoteSheet(SheetOverview) + "!" + absCell(c, 1),
+			Categories: o.absRange(1, firstRow, 1, lastRow),
+			Values:     o.absRange(c, firstRow, c, lastRow),
+			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"00577A"}},
+		}},
+		Title:     chartTitle("Mean " + humanize(chartQ.ID) + " per workshop"),
+		Legend:    excelize.ChartLegend{Position: "none"},
+		XAxis:     excelize.ChartAxis{ReverseOrder: true},
+		YAxis:     excelize.ChartAxis{Minimum: &lo, Maximum: &hi, MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0.0"}},
+		PlotArea:  excelize.ChartPlotArea{ShowVal: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0.00"}},
+		Dimension: excelize.ChartDimension{Width: 960, Height: uint(120 + 36*(lastRow-firstRow+1))},
+	})
 }
 
 func absCell(col, row int) string {

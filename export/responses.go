@@ -40,6 +40,21 @@ func rawValue(q *forms.Question, a forms.Answer, ok bool) any {
 	return a.Text
 }
 
+// rawCell is a value of the Responses sheet as the stream writes it: as it
+// is, but a formula-like text with the quote-prefixed style (forText).
+func (wb *Workbook) rawCell(v any) any {
+	if s, ok := v.(string); ok && formulaLike(s) {
+		return wb.textCell(s, 0)
+	}
+	return v
+}
+
+// textCell is a text for a streamed row, in style or, if it is formula-like,
+// in its quote-prefixed twin.
+func (wb *Workbook) textCell(v string, style int) excelize.Cell {
+	return excelize.Cell{StyleID: wb.st.forText(v, style), Value: v}
+}
+
 // excelEpoch is day 0 of Excel's (1900) date system, as Excel counts it.
 var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
 
@@ -67,7 +82,7 @@ func (wb *Workbook) stream(ctx context.Context, src Source) error {
 		return fmt.Errorf("export: responses sheet: %w", err)
 	}
 	// Page set-up lives in the sheet's start, which the stream writes first.
-	cs := &sheet{f: wb.file, name: SheetComments}
+	cs := wb.sheet(SheetComments)
 	cs.printWide()
 	if err := cs.done("comments sheet"); err != nil {
 		return err
@@ -90,10 +105,10 @@ func (wb *Workbook) stream(ctx context.Context, src Source) error {
 		wb.countRetired(r)
 		row++
 		dateCell.Value = excelTime(r.SubmittedAt)
-		values[0], values[1], values[2], values[3] = r.SubmissionID, r.Workshop, dateCell, r.Lang
+		values[0], values[1], values[2], values[3] = wb.rawCell(r.SubmissionID), wb.rawCell(r.Workshop), dateCell, wb.rawCell(r.Lang)
 		for i, q := range qs {
 			a, ok := r.Answers[q.ID]
-			values[len(rawHeader)+i] = rawValue(q, a, ok)
+			values[len(rawHeader)+i] = wb.rawCell(rawValue(q, a, ok))
 		}
 		if err := resp.SetRow(cell(1, row), values); err != nil {
 			return fmt.Errorf("export: responses row %d: %w", row, err)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"time"
 	"unicode"
 
 	"github.com/xuri/excelize/v2"
@@ -16,6 +15,9 @@ type styles struct {
 	count, boldCount, share, boldShare, mean, boldMean int
 	nps, boldNPS, gain, boldGain                       int
 	date, wrap, small, link, center                    int
+	// quoted maps every style above, and 0 (none), to its quote-prefixed
+	// twin: see quotedTwin and forText.
+	quoted map[int]int
 }
 
 // Number formats, in the rapporteur's terms.
@@ -30,14 +32,21 @@ const (
 
 func newStyles(f *excelize.File) (styles, error) {
 	var (
-		s   styles
+		s   = styles{quoted: map[int]int{}}
 		err error
 	)
+	twin := func(id int) {
+		if _, ok := s.quoted[id]; ok || err != nil {
+			return
+		}
+		s.quoted[id], err = quotedTwin(f, id)
+	}
 	add := func(dst *int, st *excelize.Style) {
 		if err != nil {
 			return
 		}
 		*dst, err = f.NewStyle(st)
+		twin(*dst)
 	}
 	num := func(format string, bold bool) *excelize.Style {
 		fm := format
@@ -74,6 +83,7 @@ func newStyles(f *excelize.File) (styles, error) {
 	add(&s.small, &excelize.Style{Font: &excelize.Font{Italic: true, Color: "404040"}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
 	add(&s.center, &excelize.Style{Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top"}})
 	add(&s.link, &excelize.Style{Font: &excelize.Font{Color: "0563C1", Underline: "single"}, Alignment: &excelize.Alignment{Vertical: "top"}})
+	twin(0)
 	if err != nil {
 		return s, fmt.Errorf("export: styles: %w", err)
 	}
@@ -82,13 +92,76 @@ func newStyles(f *excelize.File) (styles, error) {
 
 func strPtr(s string) *string { return &s }
 
+// formulaLike reports whether a text starts as a formula would when typed into
+// a cell: with =, +, -, @, a tab or a carriage return.
+func formulaLike(v string) bool {
+	if v == "" {
+		return false
+	}
+	switch v[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return true
+	}
+	return false
+}
+
+// forText returns the style to give a text cell: style itself, or for a
+// formula-like text its quote-prefixed twin. A string cell is never run as a
+// formula, but once the rapporteur edits it and presses Enter, Excel reads
+// what she typed; the quote prefix (what Excel records for a typed leading
+// apostrophe) keeps it text then too.
+func (st *styles) forText(v string, style int) int {
+	if !formulaLike(v) {
+		return style
+	}
+	if q, ok := st.quoted[style]; ok {
+		return q
+	}
+	return st.quoted[0]
+}
+
+// quotedTwin adds a cell format that is format id with Excel's quote prefix
+// set, and returns it. excelize's Style has no quote prefix, and NewStyle
+// would hand back format id itself, so the twin is made on the style sheet
+// that excelize writes out (File.Styles, read by the NewStyle calls before).
+func quotedTwin(f *excelize.File, id int) (int, error) {
+	ss := f.Styles
+	if ss == nil || ss.CellXfs == nil || id < 0 || id >= len(ss.CellXfs.Xf) {
+		return 0, fmt.Errorf("no cell format %d to quote", id)
+	}
+	if len(ss.CellXfs.Xf) >= excelize.MaxCellStyles {
+		return 0, excelize.ErrCellStyles
+	}
+	xf := ss.CellXfs.Xf[id]
+	if xf.Alignment != nil {
+		a := *xf.Alignment
+		xf.Alignment = &a
+	}
+	if xf.Protection != nil {
+		p := *xf.Protection
+		xf.Protection = &p
+	}
+	on := true
+	xf.QuotePrefix = &on
+	ss.CellXfs.Xf = append(ss.CellXfs.Xf, xf)
+	ss.CellXfs.Count = len(ss.CellXfs.Xf)
+	return len(ss.CellXfs.Xf) - 1, nil
+}
+
 // sheet writes cells of one sheet, keeping the first error so that layout
 // code reads as a list of cells. Every text goes through SetCellStr: it is
-// stored as a string and never read as a formula, whatever it starts with.
+// stored as a string and never read as a formula, whatever it starts with;
+// a formula-like one also gets its style's quote-prefixed twin (forText).
 type sheet struct {
 	f    *excelize.File
+	st   *styles
 	name string
 	err  error
+}
+
+// sheet starts writing the named sheet with the workbook's styles.
+func (wb *Workbook) sheet(name string) *sheet {
+	return &sheet{f: wb.file, st: &wb.st, name: name}
 }
 
 func cell(col, row int) string {
@@ -113,7 +186,7 @@ func (s *sheet) text(col, row int, v string, style int) {
 		return
 	}
 	s.err = s.f.SetCellStr(s.name, cell(col, row), v)
-	s.style(col, row, style)
+	s.style(col, row, s.st.forText(v, style))
 }
 
 func (s *sheet) int(col, row int, v int, style int) {
@@ -130,14 +203,6 @@ func (s *sheet) float(col, row int, v float64, style int) {
 	}
 	s.err = s.f.SetCellFloat(s.name, cell(col, row), v, -1, 64)
 	s.style(col, row, style)
-}
-
-func (s *sheet) time(col, row int, v time.Time) {
-	if s.err != nil {
-		return
-	}
-	s.err = s.f.SetCellValue(s.name, cell(col, row), v.UTC())
-	s.style(col, row, 0)
 }
 
 func (s *sheet) style(col, row int, style int) {

@@ -9,10 +9,6 @@ import (
 	"feedback/forms"
 )
 
-// suppressed is what a breakdown cell shows for a group of fewer than
-// forms.MinGroupSize people.
-const suppressed = "<5"
-
 // workshopSheet lays out one workshop's sheet: tables down the left, charts
 // stacked on the right.
 type workshopSheet struct {
@@ -40,7 +36,7 @@ const (
 // native charts of the distributions.
 func (wb *Workbook) writeWorkshop(w *forms.Workshop) error {
 	ws := &workshopSheet{
-		sheet:    &sheet{f: wb.file, name: wb.sheets[w.Slug]},
+		sheet:    wb.sheet(wb.sheets[w.Slug]),
 		wb:       wb,
 		w:        w,
 		sum:      wb.tally.Workshops[w.Slug],
@@ -134,22 +130,7 @@ func (ws *workshopSheet) ratings() {
 	n := hi - lo + 1
 	shareCol := colScores + n
 	top := ws.row
-	for i, h := range []string{"Question", "Text", "n", "Asked of", "Mean"} {
-		c := colID + i
-		ws.text(c, top, h, st.header)
-		ws.text(c, top+1, "", st.header)
-		ws.merge(c, top, c, top+1)
-	}
-	ws.text(colScores, top, "Count of each score", st.header)
-	ws.text(shareCol, top, "Share of each score", st.header)
-	ws.styleRange(colScores, top, shareCol+n-1, top, st.header)
-	ws.merge(colScores, top, shareCol-1, top)
-	ws.merge(shareCol, top, shareCol+n-1, top)
-	for i := 0; i < n; i++ {
-		ws.text(colScores+i, top+1, strconv.Itoa(lo+i), st.header)
-		ws.text(shareCol+i, top+1, strconv.Itoa(lo+i), st.header)
-	}
-	ws.width(colScores, shareCol+n-1, 10)
+	ws.ratingsHeader(lo, n)
 	ws.row = top + 2
 	var series []excelize.ChartSeries
 	for _, q := range qs {
@@ -186,6 +167,30 @@ func (ws *workshopSheet) ratings() {
 		XAxis:  excelize.ChartAxis{Title: chartTitle("score")},
 		YAxis:  excelize.ChartAxis{Minimum: &zero, Maximum: &one, MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}},
 	})
+}
+
+// ratingsHeader writes the two header rows of the ratings table, whose
+// counts and shares of scores lo to lo+n-1 are grouped under one heading each.
+func (ws *workshopSheet) ratingsHeader(lo, n int) {
+	st := ws.wb.st
+	shareCol := colScores + n
+	top := ws.row
+	for i, h := range []string{"Question", "Text", "n", "Asked of", "Mean"} {
+		c := colID + i
+		ws.text(c, top, h, st.header)
+		ws.text(c, top+1, "", st.header)
+		ws.merge(c, top, c, top+1)
+	}
+	ws.text(colScores, top, "Count of each score", st.header)
+	ws.text(shareCol, top, "Share of each score", st.header)
+	ws.styleRange(colScores, top, shareCol+n-1, top, st.header)
+	ws.merge(colScores, top, shareCol-1, top)
+	ws.merge(shareCol, top, shareCol+n-1, top)
+	for i := 0; i < n; i++ {
+		ws.text(colScores+i, top+1, strconv.Itoa(lo+i), st.header)
+		ws.text(shareCol+i, top+1, strconv.Itoa(lo+i), st.header)
+	}
+	ws.width(colScores, shareCol+n-1, 10)
 }
 
 func (ws *workshopSheet) nps() {
@@ -292,122 +297,4 @@ func (ws *workshopSheet) choice(q *forms.Question) {
 		XAxis:  excelize.ChartAxis{ReverseOrder: true},
 		YAxis:  excelize.ChartAxis{Minimum: &zero, MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}},
 	})
-}
-
-// profile breaks the workshop's responses down by role, region and gender.
-// Every cell that describes fewer than forms.MinGroupSize people shows "<5":
-// in a small group a count, a share or a mean could point at one person.
-func (ws *workshopSheet) profile() {
-	st := ws.wb.st
-	var satQ, npsQ *forms.Question
-	for _, q := range ws.w.Questions {
-		if q.ID == forms.SatisfactionID && q.IsScore() {
-			satQ = q
-		}
-	}
-	npsQ = ws.sum.NPSQuestion()
-	first := true
-	for _, q := range ws.w.Questions {
-		groups, ok := ws.sum.Profiles[q.ID]
-		if !ok {
-			continue
-		}
-		if first {
-			ws.section("Who answered", fmt.Sprintf("Any figure about fewer than %d people is shown as %s, so that nobody in a small group can be recognised.", forms.MinGroupSize, suppressed))
-			first = false
-		}
-		heads := []string{"Group", label(q), "People", "Share"}
-		if satQ != nil {
-			heads = append(heads, "Mean satisfaction")
-		}
-		if npsQ != nil {
-			heads = append(heads, "NPS")
-		}
-		for i, h := range heads {
-			ws.text(i+1, ws.row, h, st.headerWrap)
-		}
-		ws.height(ws.row, 32)
-		ws.row++
-		counts := map[string]int{}
-		for id, g := range groups {
-			if id != forms.NoAnswer {
-				counts[id] = g.Responses
-			}
-		}
-		ids := append(optionIDs(q, counts), forms.NoAnswer)
-		// Responses whose form did not have the question have no answer
-		// either; the label says so when there are any.
-		noAnswer := "No answer"
-		if ws.sum.Asked(q.ID) < ws.sum.Responses {
-			noAnswer = "No answer or not asked"
-		}
-		for _, id := range ids {
-			g := groups[id]
-			people := 0
-			if g != nil {
-				people = g.Responses
-			}
-			if id == forms.NoAnswer {
-				ws.text(colID, ws.row, "", st.wrap)
-				ws.text(colText, ws.row, noAnswer, st.wrap)
-			} else {
-				ws.text(colID, ws.row, id, st.wrap)
-				ws.text(colText, ws.row, optionLabel(q, id), st.wrap)
-			}
-			c := colN
-			ws.groupInt(c, people, people)
-			c++
-			share := 0.0
-			if ws.sum.Responses > 0 {
-				share = float64(people) / float64(ws.sum.Responses)
-			}
-			ws.groupFloat(c, people, share, st.share)
-			c++
-			if satQ != nil {
-				var t *forms.ScoreTally
-				if g != nil {
-					t = g.Scores[satQ.ID]
-				}
-				m, _ := t.Mean()
-				ws.groupFloat(c, tallyN(t), m, st.mean)
-				c++
-			}
-			if npsQ != nil {
-				var t *forms.ScoreTally
-				if g != nil {
-					t = g.Scores[npsQ.ID]
-				}
-				n, _ := t.NPS()
-				ws.groupFloat(c, tallyN(t), n.Score, st.nps)
-			}
-			ws.row++
-		}
-		ws.row++
-	}
-}
-
-func tallyN(t *forms.ScoreTally) int {
-	if t == nil {
-		return 0
-	}
-	return t.N
-}
-
-// groupInt writes a count about a profile group, or "<5" for a small group.
-func (ws *workshopSheet) groupInt(col, people, v int) {
-	if people < forms.MinGroupSize {
-		ws.text(col, ws.row, suppressed, ws.wb.st.count)
-		return
-	}
-	ws.int(col, ws.row, v, ws.wb.st.count)
-}
-
-// groupFloat writes a figure about people in a profile group, or "<5" when
-// it describes fewer than forms.MinGroupSize of them.
-func (ws *workshopSheet) groupFloat(col, people int, v float64, style int) {
-	if people < forms.MinGroupSize {
-		ws.text(col, ws.row, suppressed, ws.wb.st.count)
-		return
-	}
-	ws.float(col, ws.row, v, style)
 }
