@@ -20,14 +20,6 @@ import (
 // latestComments is how many of the newest comments the dashboard lists.
 const latestComments = 30
 
-// adminPages registers the rapporteur's pages on the protected /admin group.
-func (s *server) adminPages(adm fiber.Router) {
-	adm.Get("/", s.handleDashboard)
-	adm.Post("/comments/star", s.handleStar)
-	adm.Get("/export.xlsx", s.handleExportXLSX)
-	adm.Get("/export.csv", s.handleExportCSV)
-}
-
 type dashboardView struct {
 	CSRF      string
 	Responses int

@@ -22,8 +22,8 @@ import (
 // restart keeps the rapporteur logged in, and changing the token logs every
 // browser out.
 //
-// Another part of the app protects its admin pages by registering them on
-// s.adminGroup(app) (see there); nothing else is needed.
+// Every admin page is registered on the one /admin group of routes.go, behind
+// requireAdmin; nothing else is needed.
 
 const (
 	// sessionCookie names the rapporteur's session cookie.
@@ -43,7 +43,6 @@ const (
 const (
 	localAdminVia     = "admin_via"     // "bearer" or "cookie"
 	localAdminSession = "admin_session" // the session's nonce, for CSRF tokens
-	localCSRFChecked  = "admin_csrf_ok"
 )
 
 // adminKey derives a key for one purpose from the admin token, so the token
@@ -188,17 +187,12 @@ func (s *server) requireAdmin(c *fiber.Ctx) error {
 	if isAdminPublic(c.Path()) {
 		return c.Next()
 	}
-	if c.Locals(localCSRFChecked) != nil {
-		// Already checked by an earlier registration of the same middleware.
-		return c.Next()
-	}
 	if s.adminVia(c) == "" {
 		return s.unauthorized(c)
 	}
 	if err := s.checkCSRF(c); err != nil {
 		return err
 	}
-	c.Locals(localCSRFChecked, true)
 	return c.Next()
 }
 
@@ -221,20 +215,6 @@ func (s *server) unauthorized(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="feedback admin"`)
 	return c.Status(fiber.StatusUnauthorized).JSON(fiber.Map{"error": "admin token required: send Authorization: Bearer <token>"})
-}
-
-// adminGroup returns the router for /admin: every route registered on it
-// needs the admin token (Bearer) or the rapporteur's session cookie, and
-// every POST, PUT, PATCH or DELETE made with the cookie must carry the CSRF
-// token from s.csrfToken(c) (403 without it). Register admin pages like this:
-//
-//	adm := s.adminGroup(app)
-//	adm.Get("/posters", s.handlePosters)                      // GET /admin/posters
-//	adm.Post("/workshops/:slug/open", s.handleWorkshopOpen)   // POST /admin/workshops/:slug/open
-//
-// It may be called more than once; the checks run once per request.
-func (s *server) adminGroup(app *fiber.App) fiber.Router {
-	return app.Group("/admin", s.requireAdmin)
 }
 
 // loginView is what the login page shows.
@@ -326,15 +306,4 @@ func (s *server) handleLogout(c *fiber.Ctx) error {
 		HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Secure: c.Protocol() == "https",
 	})
 	return c.Redirect(adminLoginPath, fiber.StatusSeeOther)
-}
-
-// adminRoutes registers the rapporteur's pages. Login and logout come first
-// so that they answer before the /admin checks of adminGroup.
-func (s *server) adminRoutes(app *fiber.App) {
-	app.Get(adminLoginPath, s.handleLoginPage)
-	app.Post(adminLoginPath, s.handleLogin)
-	app.Post(adminLogoutPath, s.handleLogout)
-
-	adm := s.adminGroup(app)
-	s.adminPages(adm)
 }

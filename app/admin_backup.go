@@ -13,12 +13,6 @@ type backupStore interface {
 	Backup(ctx context.Context) (*os.File, error)
 }
 
-// adminBackupRoutes registers GET /admin/backup.db behind the rapporteur's
-// token, like every /admin route.
-func (s *server) adminBackupRoutes(app *fiber.App) {
-	s.adminGroup(app).Get("/backup.db", s.handleBackup)
-}
-
 // handleBackup streams a consistent copy of the database, taken while
 // responses keep coming in, so the organizer can keep one off the machine at
 // any time. The copy is a plain SQLite file: open it with sqlite3, or start

@@ -11,14 +11,6 @@ import (
 // open, one that is cancelled closes. The decision is stored (store
 // SetWorkshopOpen), so it survives a restart; "follow the schedule" removes it.
 
-// organizerRoutes registers the organizer's pages behind the admin check.
-func (s *server) organizerRoutes(app *fiber.App) {
-	adm := s.adminGroup(app)
-	adm.Get("/workshops", s.handleAdminWorkshops)
-	adm.Post("/workshops/:slug", s.handleAdminWorkshopSet)
-	adm.Get("/posters", s.handlePosters)
-}
-
 // adminWorkshop is one row of the organizer's table.
 type adminWorkshop struct {
 	Slug, Title   string

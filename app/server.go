@@ -106,28 +106,6 @@ func (s *server) app() *fiber.App {
 	return app
 }
 
-// routes registers every route in one place.
-func (s *server) routes(app *fiber.App) {
-	app.Get("/healthz", s.handleHealth)
-	app.Get("/static/:name", s.handleAsset)
-
-	app.Get("/", s.handleIndex)
-	app.Get("/w/:slug", s.handleForm)
-	app.Post("/w/:slug", s.handleFormPost)
-	app.Get("/w/:slug/thanks", s.handleThanks)
-	app.Get("/w/:slug/qr.png", s.handleQRPNG)
-	app.Get("/w/:slug/qr.svg", s.handleQRSVG)
-
-	api := app.Group("/api/v1")
-	api.Get("/workshops", s.handleAPIWorkshops)
-	api.Get("/workshops/:slug/form", s.handleAPIForm)
-	api.Post("/workshops/:slug/responses", s.handleAPIResponse)
-
-	s.adminRoutes(app)
-	s.adminBackupRoutes(app)
-	s.organizerRoutes(app)
-}
-
 const (
 	// bodyLimit is the largest body a request may have: a whole form with
 	// every text answer at its longest fits many times over.
