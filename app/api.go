@@ -119,7 +119,9 @@ func (s *server) handleAPIResponse(c *fiber.Ctx) error {
 	sid := strings.ToLower(body.SubmissionID)
 	saved, err := s.submit(c.UserContext(), submission{Workshop: w, SubmissionID: sid, Lang: lang, Input: in, Unread: unread})
 	if forms.ErrorCode(err) == forms.ECONFLICT {
-		return invalid(lang, map[string]string{"submission_id": forms.Message(lang, forms.MsgSubmissionTaken)})
+		// To a client, a submission_id already used elsewhere is a field of
+		// its request that is wrong.
+		return invalid(lang, forms.FieldErrors(err))
 	}
 	if err != nil {
 		return err

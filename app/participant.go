@@ -139,13 +139,13 @@ func (s *server) handleFormPost(c *fiber.Ctx) error {
 		}
 		return again(fiber.StatusUnprocessableEntity, errs, "")
 	case forms.ECONFLICT:
-		return again(fiber.StatusUnprocessableEntity, nil, forms.Message(lang, forms.MsgSubmissionTaken))
+		return again(fiber.StatusUnprocessableEntity, nil, publicMessage(err))
 	case forms.EUNAVAILABLE:
 		c.Set(fiber.HeaderRetryAfter, "5")
-		return again(fiber.StatusServiceUnavailable, nil, forms.Message(lang, forms.MsgUnavailable))
+		return again(fiber.StatusServiceUnavailable, nil, publicMessage(err))
 	case forms.ELIMIT:
 		setRetryAfter(c, err)
-		return again(fiber.StatusTooManyRequests, nil, forms.Message(lang, forms.MsgTooManyChanges))
+		return again(fiber.StatusTooManyRequests, nil, publicMessage(err))
 	default:
 		return err
 	}

@@ -65,13 +65,38 @@ func (s *server) submit(ctx context.Context, sub submission) (store.Saved, error
 	r := &forms.Response{SubmissionID: sub.SubmissionID, Workshop: w.Slug, Lang: lang,
 		Answers: s.keepRetiredAnswers(ctx, w, sub.SubmissionID, answers)}
 	saved, err := s.db.SaveResponse(ctx, r)
-	if err != nil && forms.ErrorCode(err) == forms.EUNAVAILABLE {
+	return saved, s.saveError(w, lang, err)
+}
+
+// saveError puts the store's refusal into the participant's words: the store
+// says what happened (a code), the app alone what to tell them.
+func (s *server) saveError(w *forms.Workshop, lang string, err error) error {
+	switch forms.ErrorCode(err) {
+	case "":
+		return nil
+	case forms.ECONFLICT:
+		msg := forms.Message(lang, forms.MsgSubmissionTaken)
+		return &forms.Error{Code: forms.ECONFLICT, Message: msg, Fields: map[string]string{"submission_id": msg}, Err: err}
+	case forms.ELIMIT:
+		return &forms.Error{Code: forms.ELIMIT, Message: forms.Message(lang, forms.MsgTooManyChanges), Err: err}
+	case forms.EUNAVAILABLE:
 		s.log.Error("response not saved", "workshop", w.Slug, "err", err)
+		return &forms.Error{Code: forms.EUNAVAILABLE, Message: forms.Message(lang, forms.MsgUnavailable), Err: err}
 	}
-	return saved, err
+	return err
 }
 
 // invalid is the EINVALID error of a submission, with a message per field.
 func invalid(lang string, fields map[string]string) error {
 	return &forms.Error{Code: forms.EINVALID, Message: forms.Message(lang, forms.MsgInvalid), Fields: fields}
+}
+
+// publicMessage is the message of err meant for the participant (the first
+// forms.Error in its chain), never the internal detail under it.
+func publicMessage(err error) string {
+	var fe *forms.Error
+	if errors.As(err, &fe) {
+		return fe.Message
+	}
+	return ""
 }
