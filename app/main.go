@@ -1,5 +1,6 @@
 // Command feedback serves the workshop feedback forms, stores every response
-// in SQLite and builds the rapporteur's workbook.
+// (in an embedded SQLite file, or in PostgreSQL for replicas) and builds the
+// rapporteur's workbook.
 package main
 
 import (
@@ -122,7 +123,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		fmt.Fprintf(stderr, "\nRapporteur's admin token (shown once): %s\n\n", cfg.AdminToken)
 	}
 	startDebugListener(getenv("FEEDBACK_PPROF"), log)
-	db, err := openStore(ctx, cfg.DB)
+	db, err := openStore(ctx, cfg.DB, log)
 	if err != nil {
 		return err
 	}
@@ -170,11 +171,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 // openStore picks the store from the -db setting: a postgres:// or
 // postgresql:// URL is a PostgreSQL server that several replicas of the app
 // can share; anything else is the path of a SQLite file for one machine.
-func openStore(ctx context.Context, db string) (store.Store, error) {
+func openStore(ctx context.Context, db string, log *slog.Logger) (store.Store, error) {
 	if store.IsPostgresURL(db) {
 		return store.OpenPostgres(ctx, db)
 	}
-	return store.Open(ctx, db, store.Options{})
+	return store.Open(ctx, db, store.Options{Log: log})
 }
 
 // redactDB is the -db setting as it may be logged: a URL's password is not.
