@@ -50,14 +50,24 @@ func TestOpensInLibreOffice(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, soffice, "-env:UserInstallation=file://"+filepath.Join(t.TempDir(), "profile"),
-		"--headless", "--norestore", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", dir, path)
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("soffice: %v\n%s", err, msg)
-	}
-	f, err := os.Open(filepath.Join(dir, "workbook.csv"))
-	if err != nil {
-		t.Fatalf("LibreOffice wrote no CSV: %v", err)
+	profile := "-env:UserInstallation=file://" + filepath.Join(t.TempDir(), "profile")
+	// On a new profile LibreOffice may set the profile up, restart itself and
+	// exit 0 without converting anything; the second run, on the profile now
+	// made, converts.
+	var f *os.File
+	for try := 1; ; try++ {
+		cmd := exec.CommandContext(ctx, soffice, profile,
+			"--headless", "--norestore", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", dir, path)
+		msg, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("soffice: %v\n%s", err, msg)
+		}
+		if f, err = os.Open(filepath.Join(dir, "workbook.csv")); err == nil {
+			break
+		}
+		if try == 2 {
+			t.Fatalf("LibreOffice wrote no CSV: %v\n%s", err, msg)
+		}
 	}
 	defer f.Close()
 	recs, err := csv.NewReader(f).ReadAll()
