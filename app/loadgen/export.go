@@ -200,93 +200,109 @@ func runExport(ctx context.Context, dbPath string, w io.Writer) (int, error) {
 // goes, the same responses the database holds.
 func runCeilingExport(n int, w io.Writer) (int, error) {
 	f := forms.Default()
-	qs := f.Questions()
 	x := excelize.NewFile()
 	defer x.Close()
-	if err := x.SetSheetName("Sheet1", "Responses"); err != nil {
+	s, err := newCeilingSheets(x, f.Questions())
+	if err != nil {
 		return 0, fmt.Errorf("loadgen: ceiling: %w", err)
+	}
+	if err := eachExportResponse(f, n, s.write); err != nil {
+		return s.rows, fmt.Errorf("loadgen: ceiling: %w", err)
+	}
+	if err := s.responses.Flush(); err != nil {
+		return s.rows, fmt.Errorf("loadgen: ceiling: %w", err)
+	}
+	if err := s.comments.Flush(); err != nil {
+		return s.rows, fmt.Errorf("loadgen: ceiling: %w", err)
+	}
+	// The zip goes straight to w, as the export writes it.
+	x.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
+	if _, err := x.WriteToBuffer(); err != nil {
+		return s.rows, fmt.Errorf("loadgen: ceiling: %w", err)
+	}
+	return s.rows, nil
+}
+
+// ceilingSheets are the ceiling's two sheets as they are streamed, with the
+// rows written so far.
+type ceilingSheets struct {
+	responses, comments *excelize.StreamWriter
+	date, wrap          int // style ids
+	qs                  []*forms.Question
+	values              []any // the Responses row, reused
+	rows, commentRow    int
+}
+
+// newCeilingSheets makes the Responses and Comments sheets of x with the
+// export's styles and writes their header rows.
+func newCeilingSheets(x *excelize.File, qs []*forms.Question) (*ceilingSheets, error) {
+	if err := x.SetSheetName("Sheet1", "Responses"); err != nil {
+		return nil, err
 	}
 	if _, err := x.NewSheet("Comments"); err != nil {
-		return 0, fmt.Errorf("loadgen: ceiling: %w", err)
+		return nil, err
 	}
+	s := &ceilingSheets{qs: qs, values: make([]any, 4+len(qs)), commentRow: 1}
 	dateFmt := "yyyy-mm-dd hh:mm"
-	date, err := x.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
-	if err != nil {
-		return 0, fmt.Errorf("loadgen: ceiling: %w", err)
+	var err error
+	if s.date, err = x.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt}); err != nil {
+		return nil, err
 	}
-	wrap, err := x.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
-	if err != nil {
-		return 0, fmt.Errorf("loadgen: ceiling: %w", err)
+	if s.wrap, err = x.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}); err != nil {
+		return nil, err
 	}
-	resp, err := x.NewStreamWriter("Responses")
-	if err != nil {
-		return 0, fmt.Errorf("loadgen: ceiling: %w", err)
+	if s.responses, err = x.NewStreamWriter("Responses"); err != nil {
+		return nil, err
 	}
-	comm, err := x.NewStreamWriter("Comments")
-	if err != nil {
-		return 0, fmt.Errorf("loadgen: ceiling: %w", err)
+	if s.comments, err = x.NewStreamWriter("Comments"); err != nil {
+		return nil, err
 	}
 	header := []any{"submission_id", "workshop", "submitted_at_utc", "language"}
 	for _, q := range qs {
 		header = append(header, q.ID)
 	}
-	if err := resp.SetRow("A1", header); err != nil {
-		return 0, fmt.Errorf("loadgen: ceiling: %w", err)
+	if err := s.responses.SetRow("A1", header); err != nil {
+		return nil, err
 	}
-	if err := comm.SetRow("A1", []any{"Workshop", "Question", "Answer", "Language", "Submitted at (UTC)"}); err != nil {
-		return 0, fmt.Errorf("loadgen: ceiling: %w", err)
-	}
-	epoch := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
-	values := make([]any, 4+len(qs))
-	rows, commentRow := 0, 1
-	err = eachExportResponse(f, n, func(r *forms.Response) error {
-		rows++
-		at := excelize.Cell{StyleID: date, Value: float64(r.SubmittedAt.Sub(epoch)) / float64(24*time.Hour)}
-		values[0], values[1], values[2], values[3] = r.SubmissionID, r.Workshop, at, r.Lang
-		for i, q := range qs {
-			a, ok := r.Answers[q.ID]
-			switch {
-			case !ok:
-				values[4+i] = nil
-			case len(a.Choices) > 0:
-				values[4+i] = strings.Join(a.Choices, "; ")
-			case q.IsScore():
-				values[4+i] = a.Number
-			default:
-				values[4+i] = a.Text
-			}
-			if ok && q.Type == forms.FreeText {
-				commentRow++
-				cell, _ := excelize.CoordinatesToCellName(1, commentRow)
-				if err := comm.SetRow(cell, []any{
-					excelize.Cell{StyleID: wrap, Value: r.Workshop},
-					excelize.Cell{StyleID: wrap, Value: q.ID},
-					excelize.Cell{StyleID: wrap, Value: a.Text},
-					excelize.Cell{StyleID: wrap, Value: r.Lang},
-					at,
-				}); err != nil {
-					return err
-				}
+	return s, s.comments.SetRow("A1", []any{"Workshop", "Question", "Answer", "Language", "Submitted at (UTC)"})
+}
+
+// excelEpoch is day 0 of a spreadsheet's dates.
+var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+
+// write adds r's row to Responses and its text answers to Comments.
+func (s *ceilingSheets) write(r *forms.Response) error {
+	s.rows++
+	at := excelize.Cell{StyleID: s.date, Value: float64(r.SubmittedAt.Sub(excelEpoch)) / float64(24*time.Hour)}
+	s.values[0], s.values[1], s.values[2], s.values[3] = r.SubmissionID, r.Workshop, at, r.Lang
+	for i, q := range s.qs {
+		a, ok := r.Answers[q.ID]
+		switch {
+		case !ok:
+			s.values[4+i] = nil
+		case len(a.Choices) > 0:
+			s.values[4+i] = strings.Join(a.Choices, "; ")
+		case q.IsScore():
+			s.values[4+i] = a.Number
+		default:
+			s.values[4+i] = a.Text
+		}
+		if ok && q.Type == forms.FreeText {
+			s.commentRow++
+			cell, _ := excelize.CoordinatesToCellName(1, s.commentRow)
+			if err := s.comments.SetRow(cell, []any{
+				excelize.Cell{StyleID: s.wrap, Value: r.Workshop},
+				excelize.Cell{StyleID: s.wrap, Value: q.ID},
+				excelize.Cell{StyleID: s.wrap, Value: a.Text},
+				excelize.Cell{StyleID: s.wrap, Value: r.Lang},
+				at,
+			}); err != nil {
+				return err
 			}
 		}
-		cell, _ := excelize.CoordinatesToCellName(1, rows+1)
-		return resp.SetRow(cell, values)
-	})
-	if err != nil {
-		return rows, fmt.Errorf("loadgen: ceiling: %w", err)
 	}
-	if err := resp.Flush(); err != nil {
-		return rows, fmt.Errorf("loadgen: ceiling: %w", err)
-	}
-	if err := comm.Flush(); err != nil {
-		return rows, fmt.Errorf("loadgen: ceiling: %w", err)
-	}
-	// The zip goes straight to w, as the export writes it.
-	x.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
-	if _, err := x.WriteToBuffer(); err != nil {
-		return rows, fmt.Errorf("loadgen: ceiling: %w", err)
-	}
-	return rows, nil
+	cell, _ := excelize.CoordinatesToCellName(1, s.rows+1)
+	return s.responses.SetRow(cell, s.values)
 }
 
 type countWriter struct {

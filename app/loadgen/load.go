@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
+
+	"feedback/forms/formsgen"
 )
 
 // path picks which of the two submit paths a load drives.
@@ -96,102 +98,131 @@ func (l *load) run(ctx context.Context) (*result, error) {
 	defer hc.CloseIdleConnections()
 
 	var (
-		sent     atomic.Int64
-		counting atomic.Bool
-		stop     atomic.Bool
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		total    = &result{statuses: map[int]int{}}
+		sw    switches
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		total = &result{statuses: map[int]int{}}
 	)
-	want := fasthttp.StatusCreated
-	if l.path == pathForm {
-		want = fasthttp.StatusSeeOther
-	}
 	for c := 0; c < l.clients; c++ {
 		wg.Add(1)
 		go func(c int) {
 			defer wg.Done()
-			rng := rand.New(rand.NewPCG(l.seed, uint64(c)+1))
-			req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
-			defer fasthttp.ReleaseRequest(req)
-			defer fasthttp.ReleaseResponse(resp)
-			var (
-				body     []byte
-				lat      []uint32
-				acked    []string
-				statuses = map[int]int{}
-				errs     int
-				firstErr error
-			)
-			for !stop.Load() && ctx.Err() == nil {
-				if sent.Add(1) > l.maxRequests {
-					break
-				}
-				a := &l.sets[rng.IntN(len(l.sets))]
-				id := newSubmissionID(rng)
-				req.Reset()
-				req.Header.SetMethod(fasthttp.MethodPost)
-				req.Header.SetHost(l.addr)
-				if l.path == pathForm {
-					req.SetRequestURI(formPath(a.slug))
-					req.Header.SetContentType("application/x-www-form-urlencoded")
-					body = formBody(body, id, a)
-				} else {
-					req.SetRequestURI(apiPath(a.slug))
-					req.Header.SetContentType("application/json")
-					body = apiBody(body, id, a)
-				}
-				req.SetBodyRaw(body)
-				counted := counting.Load()
-				start := time.Now()
-				err := hc.Do(req, resp)
-				took := time.Since(start)
-				if err != nil {
-					errs++
-					if firstErr == nil {
-						firstErr = err
-					}
-					continue
-				}
-				status := resp.StatusCode()
-				statuses[status]++
-				if status == want || status == fasthttp.StatusOK {
-					acked = append(acked, id)
-				} else if firstErr == nil {
-					firstErr = fmt.Errorf("status %d: %.200s", status, resp.Body())
-				}
-				if counted && counting.Load() && status == want {
-					lat = append(lat, uint32(min(took.Microseconds(), 1<<31)))
-				}
-			}
+			part := l.client(ctx, hc, c, &sw)
 			mu.Lock()
 			defer mu.Unlock()
-			total.latencies = append(total.latencies, lat...)
-			total.acked = append(total.acked, acked...)
-			for k, v := range statuses {
-				total.statuses[k] += v
-			}
-			total.errors += errs
-			if total.firstErr == nil {
-				total.firstErr = firstErr
-			}
+			total.add(part)
 		}(c)
 	}
 	sleep(ctx, l.warmup)
 	cpu0, cpuErr := processCPU(l.pid)
-	counting.Store(true)
+	sw.counting.Store(true)
 	start := time.Now()
 	sleep(ctx, l.duration)
-	counting.Store(false)
-	total.elapsed = time.Since(start)
-	if cpu1, err := processCPU(l.pid); err == nil && cpuErr == nil {
+	sw.counting.Store(false)
+	elapsed := time.Since(start)
+	cpu1, cpuErr1 := processCPU(l.pid)
+	sw.stop.Store(true)
+	wg.Wait()
+	total.elapsed = elapsed
+	if cpuErr == nil && cpuErr1 == nil {
 		total.serverCPU = cpu1 - cpu0
 	}
-	stop.Store(true)
-	wg.Wait()
-	total.requests = len(total.latencies)
-	slices.Sort(total.latencies)
+	total.finish()
 	return total, ctx.Err()
+}
+
+// switches are what a load's clients share: the requests sent so far, against
+// maxRequests, and whether the figures are being counted or the load is over.
+type switches struct {
+	sent     atomic.Int64
+	counting atomic.Bool
+	stop     atomic.Bool
+}
+
+// client is one closed-loop client of the load, until sw says stop; its
+// result holds what it saw, latencies only while sw was counting.
+func (l *load) client(ctx context.Context, hc *fasthttp.HostClient, c int, sw *switches) *result {
+	rng := rand.New(rand.NewPCG(l.seed, uint64(c)+1))
+	req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+	defer fasthttp.ReleaseRequest(req)
+	defer fasthttp.ReleaseResponse(resp)
+	want := fasthttp.StatusCreated
+	if l.path == pathForm {
+		want = fasthttp.StatusSeeOther
+	}
+	r := &result{statuses: map[int]int{}}
+	var body []byte
+	for !sw.stop.Load() && ctx.Err() == nil {
+		if sw.sent.Add(1) > l.maxRequests {
+			break
+		}
+		a := &l.sets[rng.IntN(len(l.sets))]
+		id := formsgen.SubmissionID(rng)
+		body = l.request(req, body, id, a)
+		counted := sw.counting.Load()
+		start := time.Now()
+		err := hc.Do(req, resp)
+		took := time.Since(start)
+		if err != nil {
+			r.errors++
+			if r.firstErr == nil {
+				r.firstErr = err
+			}
+			continue
+		}
+		status := resp.StatusCode()
+		r.statuses[status]++
+		if status == want || status == fasthttp.StatusOK {
+			r.acked = append(r.acked, id)
+		} else if r.firstErr == nil {
+			r.firstErr = fmt.Errorf("status %d: %.200s", status, resp.Body())
+		}
+		if counted && sw.counting.Load() && status == want {
+			r.latencies = append(r.latencies, uint32(min(took.Microseconds(), 1<<31)))
+		}
+	}
+	return r
+}
+
+// request makes req the submission of a with id on the load's path; body is
+// the buffer it reuses, returned for the next request.
+func (l *load) request(req *fasthttp.Request, body []byte, id string, a *answerSet) []byte {
+	req.Reset()
+	req.Header.SetMethod(fasthttp.MethodPost)
+	req.Header.SetHost(l.addr)
+	if l.path == pathForm {
+		req.SetRequestURI(formPath(a.slug))
+		req.Header.SetContentType("application/x-www-form-urlencoded")
+		body = formBody(body, id, a)
+	} else {
+		req.SetRequestURI(apiPath(a.slug))
+		req.Header.SetContentType("application/json")
+		body = apiBody(body, id, a)
+	}
+	req.SetBodyRaw(body)
+	return body
+}
+
+// add counts p into r: the clients of one load, or loads that ran side by
+// side over the same time.
+func (r *result) add(p *result) {
+	r.latencies = append(r.latencies, p.latencies...)
+	r.acked = append(r.acked, p.acked...)
+	for k, v := range p.statuses {
+		r.statuses[k] += v
+	}
+	r.errors += p.errors
+	if r.firstErr == nil {
+		r.firstErr = p.firstErr
+	}
+	r.elapsed = max(r.elapsed, p.elapsed)
+	r.serverCPU += p.serverCPU
+}
+
+// finish sorts the latencies for percentile and counts the requests.
+func (r *result) finish() {
+	slices.Sort(r.latencies)
+	r.requests = len(r.latencies)
 }
 
 func sleep(ctx context.Context, d time.Duration) {

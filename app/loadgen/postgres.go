@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -10,7 +9,6 @@ import (
 	"io"
 	"net/url"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -166,16 +164,10 @@ func postmasterPID(ctx context.Context, dbURL string) int {
 
 // parentPID reads a process's parent from /proc.
 func parentPID(pid int) (int, error) {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	f, err := statFields(pid)
 	if err != nil {
-		return 0, fmt.Errorf("loadgen: read parent: %w", err)
+		return 0, err
 	}
-	// After the command name: state, then the parent's pid.
-	i := bytes.LastIndexByte(b, ')')
-	if i < 0 {
-		return 0, errors.New("loadgen: odd /proc stat")
-	}
-	f := strings.Fields(string(b[i+1:]))
 	if len(f) < 2 {
 		return 0, errors.New("loadgen: odd /proc stat")
 	}
@@ -215,20 +207,9 @@ func serverTreeCPU(postmaster int) (time.Duration, error) {
 func mergeResults(parts []*result) *result {
 	total := &result{statuses: map[int]int{}}
 	for _, p := range parts {
-		total.latencies = append(total.latencies, p.latencies...)
-		total.acked = append(total.acked, p.acked...)
-		for k, v := range p.statuses {
-			total.statuses[k] += v
-		}
-		total.errors += p.errors
-		if total.firstErr == nil {
-			total.firstErr = p.firstErr
-		}
-		total.elapsed = max(total.elapsed, p.elapsed)
-		total.serverCPU += p.serverCPU
+		total.add(p)
 	}
-	slices.Sort(total.latencies)
-	total.requests = len(total.latencies)
+	total.finish()
 	return total
 }
 

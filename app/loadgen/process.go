@@ -107,16 +107,10 @@ func processCPU(pid int) (time.Duration, error) {
 	if pid <= 0 {
 		return 0, errors.New("loadgen: no process")
 	}
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	f, err := statFields(pid)
 	if err != nil {
-		return 0, fmt.Errorf("loadgen: read CPU time: %w", err)
+		return 0, err
 	}
-	// The command name (field 2) may hold spaces; count from after it.
-	i := bytes.LastIndexByte(b, ')')
-	if i < 0 {
-		return 0, errors.New("loadgen: odd /proc stat")
-	}
-	f := strings.Fields(string(b[i+1:]))
 	if len(f) < 13 {
 		return 0, errors.New("loadgen: short /proc stat")
 	}
@@ -126,6 +120,20 @@ func processCPU(pid int) (time.Duration, error) {
 		return 0, fmt.Errorf("loadgen: read CPU time: %w", err)
 	}
 	return time.Duration(utime+stime) * clockTick, nil
+}
+
+// statFields are the fields of /proc/<pid>/stat after the command name
+// (field 2), which may hold spaces: the state first, then the parent's pid.
+func statFields(pid int) ([]string, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return nil, fmt.Errorf("loadgen: read /proc stat: %w", err)
+	}
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return nil, errors.New("loadgen: odd /proc stat")
+	}
+	return strings.Fields(string(b[i+1:])), nil
 }
 
 // stop asks the process to finish (SIGTERM) and waits for it; the real

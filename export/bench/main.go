@@ -22,10 +22,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/google/uuid"
-
 	"feedback/export"
 	"feedback/forms"
+	"feedback/forms/formsgen"
 	"feedback/store"
 )
 
@@ -76,22 +75,26 @@ func run(sizes, dir string) error {
 	return nil
 }
 
-var (
-	takeaways = []string{
+// crowd answers as a forum does: most questions, a third of the free-text
+// ones, a third of a multiple choice's options. Its texts come in several
+// scripts and include one a spreadsheet could take for a formula.
+var crowd = formsgen.Crowd{
+	Answered: 0.9,
+	Written:  0.3,
+	Ticked:   1.0 / 3,
+	Texts: []string{
 		"Peer exchange with colleagues from other regions was the most valuable part of the day.",
 		"Очень полезный семинар: конкретные инструменты, которые можно применить сразу.",
 		"ورشة عمل مفيدة جداً، خاصة دراسات الحالة من المنطقة",
 		"学到了很多关于数据治理的实用方法。",
 		"=SUM(A1:A9) is how we still track projects, sadly.",
 		"Les études de cas étaient excellentes, merci.",
-	}
-	improvements = []string{
 		"More time for questions and group work, fewer slides.",
 		"Больше времени на обсуждение.",
 		"+ interpretation into more languages",
 		"Share the slides before the session.",
-	}
-)
+	},
+}
 
 // fill stores responses from up to n, many at a time, as a crowd would: the
 // store commits them in groups.
@@ -127,44 +130,11 @@ func fill(ctx context.Context, db *store.DB, f *forms.Forms, from, n int) error 
 	return first
 }
 
-// response makes the i-th response: every question type, answers skipped
-// now and then, texts in several scripts.
+// response makes the i-th response, the same every time, submitted i
+// seconds into the forum's morning.
 func response(f *forms.Forms, i int) *forms.Response {
 	rng := rand.New(rand.NewPCG(uint64(i), 42))
-	w := f.Workshops[rng.IntN(len(f.Workshops))]
-	a := forms.Answers{}
-	for _, q := range w.Questions {
-		if !q.Required && rng.IntN(10) == 0 {
-			continue
-		}
-		switch q.Type {
-		case forms.Rating, forms.NPS:
-			a[q.ID] = forms.Answer{Number: q.Min + rng.IntN(q.Max-q.Min+1)}
-		case forms.Single:
-			a[q.ID] = forms.Answer{Choices: []string{q.Options[rng.IntN(len(q.Options))].ID}}
-		case forms.Multi:
-			var c []string
-			for _, o := range q.Options {
-				if rng.IntN(3) == 0 {
-					c = append(c, o.ID)
-				}
-			}
-			if len(c) > 0 {
-				a[q.ID] = forms.Answer{Choices: c}
-			}
-		case forms.FreeText:
-			switch {
-			case q.ID == "takeaway" && rng.IntN(3) > 0:
-				a[q.ID] = forms.Answer{Text: takeaways[rng.IntN(len(takeaways))]}
-			case q.ID == "improve" && rng.IntN(3) == 0:
-				a[q.ID] = forms.Answer{Text: improvements[rng.IntN(len(improvements))]}
-			}
-		}
-	}
-	return &forms.Response{
-		SubmissionID: uuid.NewString(), Workshop: w.Slug, Lang: forms.Languages[rng.IntN(len(forms.Languages))],
-		SubmittedAt: time.Date(2025, 6, 25, 9, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Second), Answers: a,
-	}
+	return formsgen.Response(f, rng, crowd, time.Date(2025, 6, 25, 9, 0, 0, 0, time.UTC).Add(time.Duration(i)*time.Second))
 }
 
 type measurement struct {
