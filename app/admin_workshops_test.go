@@ -86,14 +86,14 @@ func TestOrganizerClosesWorkshop(t *testing.T) {
 	t.Run("ErrPostRefused", func(t *testing.T) {
 		for _, lang := range []string{"en", "ar", "zh"} {
 			res, body := a.do(t, postForm("/w/"+slug, answeredForm(lang)))
-			want := forms.Message(lang, forms.MsgClosed)
+			want := mustCatalog(t).T(lang, forms.MsgClosed)
 			if res.StatusCode != http.StatusForbidden || !strings.Contains(body, htmlText(want)) {
 				t.Errorf("%s: POST after closing: %d, want 403 with %q", lang, res.StatusCode, want)
 			}
 		}
 		res, body := a.do(t, postJSON("/api/v1/workshops/"+slug+"/responses",
 			`{"submission_id":"`+uuid.NewString()+`","lang":"fr","answers":{"satisfaction":4,"relevance":3}}`))
-		if res.StatusCode != http.StatusForbidden || !strings.Contains(body, forms.Message("fr", forms.MsgClosed)) {
+		if res.StatusCode != http.StatusForbidden || !strings.Contains(body, mustCatalog(t).T("fr", forms.MsgClosed)) {
 			t.Errorf("API after closing: %d %s", res.StatusCode, body)
 		}
 		if n := a.countResponses(t); n != 0 {
@@ -136,7 +136,7 @@ func TestScheduledWorkshop(t *testing.T) {
 			}
 		}
 		res, body := a.do(t, postForm("/w/"+w.Slug, answeredForm("ru")))
-		if res.StatusCode != http.StatusForbidden || !strings.Contains(body, htmlText(forms.Message("ru", forms.MsgClosed))) ||
+		if res.StatusCode != http.StatusForbidden || !strings.Contains(body, htmlText(mustCatalog(t).T("ru", forms.MsgClosed))) ||
 			!strings.Contains(body, "2025-06-25 09:30 UTC") {
 			t.Errorf("POST before opening: %d", res.StatusCode)
 		}
@@ -162,7 +162,7 @@ func TestScheduledWorkshop(t *testing.T) {
 		a.srv.forgetOverrides()
 		before := a.countResponses(t)
 		res, body := a.do(t, postForm("/w/"+w.Slug, answeredForm("es")))
-		if res.StatusCode != http.StatusForbidden || !strings.Contains(body, htmlText(forms.Message("es", forms.MsgClosed))) {
+		if res.StatusCode != http.StatusForbidden || !strings.Contains(body, htmlText(mustCatalog(t).T("es", forms.MsgClosed))) {
 			t.Errorf("POST at closing time: %d", res.StatusCode)
 		}
 		if n := a.countResponses(t); n != before {

@@ -104,11 +104,12 @@ func (s *server) handleAPIResponse(c *fiber.Ctx) error {
 	dec := json.NewDecoder(bytes.NewReader(c.Body()))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&body); err != nil || dec.Decode(new(json.RawMessage)) != io.EOF {
-		return invalid(lang, map[string]string{"body": forms.Message(lang, forms.MsgBody)})
+		return invalid(map[string]forms.Problem{"body": {Key: forms.MsgBody}})
 	}
 	if body.Lang != "" {
 		if !forms.IsLanguage(body.Lang) {
-			return invalid(lang, map[string]string{"lang": forms.Message(lang, forms.MsgLanguage)})
+			offered := map[string]any{"languages": strings.Join(forms.Languages, ", ")}
+			return invalid(map[string]forms.Problem{"lang": {Key: forms.MsgLanguage, Args: offered}})
 		}
 		lang = body.Lang
 		c.Locals("lang", lang) // so that an error page further on speaks it too
@@ -121,7 +122,7 @@ func (s *server) handleAPIResponse(c *fiber.Ctx) error {
 	if forms.ErrorCode(err) == forms.ECONFLICT {
 		// To a client, a submission_id already used elsewhere is a field of
 		// its request that is wrong.
-		return invalid(lang, forms.FieldErrors(err))
+		return invalid(forms.FieldErrors(err))
 	}
 	if err != nil {
 		return err

@@ -172,7 +172,7 @@ func TestBadInput(t *testing.T) {
 		return apiBody(sid, lang, apiAnswers(change, remove...))
 	}
 	jstr := func(s string) string { b, _ := json.Marshal(s); return string(b) }
-	m := forms.Message
+	m, tf := mustCatalog(t).T, mustCatalog(t).Tf
 	inv := func(field, msg string) outcome { return outcome{422, field, msg} }
 	long := strings.Repeat("x", 1001)
 	longCyrillic := strings.Repeat("ж", 1001)
@@ -194,41 +194,41 @@ func TestBadInput(t *testing.T) {
 			form: text("zh", "takeaway", "broken \uFFFD text"), formWant: inv("takeaway", m("zh", forms.MsgInvalidText)),
 			api: api("zh", map[string]string{"takeaway": `"broken \ufffd text"`}), apiWant: inv("takeaway", m("zh", forms.MsgInvalidText))},
 		{name: "TextTooLong", lang: "ru",
-			form: text("ru", "takeaway", long), formWant: inv("takeaway", forms.Messagef("ru", forms.MsgTooLong, 1000, 1001)),
-			api: api("ru", map[string]string{"takeaway": jstr(long)}), apiWant: inv("takeaway", forms.Messagef("ru", forms.MsgTooLong, 1000, 1001))},
+			form: text("ru", "takeaway", long), formWant: inv("takeaway", tf("ru", forms.MsgTooLong, "max", 1000, "length", 1001)),
+			api: api("ru", map[string]string{"takeaway": jstr(long)}), apiWant: inv("takeaway", tf("ru", forms.MsgTooLong, "max", 1000, "length", 1001))},
 		{name: "TextTooLongInCharactersNotBytes", lang: "ru",
-			form: text("ru", "improve", longCyrillic), formWant: inv("improve", forms.Messagef("ru", forms.MsgTooLong, 1000, 1001)),
-			api: api("ru", map[string]string{"improve": jstr(longCyrillic)}), apiWant: inv("improve", forms.Messagef("ru", forms.MsgTooLong, 1000, 1001))},
+			form: text("ru", "improve", longCyrillic), formWant: inv("improve", tf("ru", forms.MsgTooLong, "max", 1000, "length", 1001)),
+			api: api("ru", map[string]string{"improve": jstr(longCyrillic)}), apiWant: inv("improve", tf("ru", forms.MsgTooLong, "max", 1000, "length", 1001))},
 		{name: "TextTwice", lang: "uz",
 			form: set(form("uz"), "takeaway", "one", "two"), formWant: inv("takeaway", m("uz", forms.MsgOneText)),
 			api: api("uz", map[string]string{"takeaway": `["one","two"]`}), apiWant: inv("takeaway", m("uz", forms.MsgWrongType))},
 		{name: "RatingAboveMax", lang: "fr",
-			form: set(form("fr"), "satisfaction", "6"), formWant: inv("satisfaction", forms.Messagef("fr", forms.MsgOutOfRange, 1, 5)),
-			api: api("fr", map[string]string{"satisfaction": `6`}), apiWant: inv("satisfaction", forms.Messagef("fr", forms.MsgOutOfRange, 1, 5))},
+			form: set(form("fr"), "satisfaction", "6"), formWant: inv("satisfaction", tf("fr", forms.MsgOutOfRange, "min", 1, "max", 5)),
+			api: api("fr", map[string]string{"satisfaction": `6`}), apiWant: inv("satisfaction", tf("fr", forms.MsgOutOfRange, "min", 1, "max", 5))},
 		{name: "RatingBelowMin", lang: "en",
-			form: set(form("en"), "relevance", "0"), formWant: inv("relevance", forms.Messagef("en", forms.MsgOutOfRange, 1, 5)),
-			api: api("en", map[string]string{"relevance": `0`}), apiWant: inv("relevance", forms.Messagef("en", forms.MsgOutOfRange, 1, 5))},
+			form: set(form("en"), "relevance", "0"), formWant: inv("relevance", tf("en", forms.MsgOutOfRange, "min", 1, "max", 5)),
+			api: api("en", map[string]string{"relevance": `0`}), apiWant: inv("relevance", tf("en", forms.MsgOutOfRange, "min", 1, "max", 5))},
 		{name: "RatingNegative", lang: "es",
-			form: set(form("es"), "apply", "-3"), formWant: inv("apply", forms.Messagef("es", forms.MsgOutOfRange, 1, 5)),
-			api: api("es", map[string]string{"apply": `-3`}), apiWant: inv("apply", forms.Messagef("es", forms.MsgOutOfRange, 1, 5))},
+			form: set(form("es"), "apply", "-3"), formWant: inv("apply", tf("es", forms.MsgOutOfRange, "min", 1, "max", 5)),
+			api: api("es", map[string]string{"apply": `-3`}), apiWant: inv("apply", tf("es", forms.MsgOutOfRange, "min", 1, "max", 5))},
 		{name: "RatingNotANumber", lang: "zh",
-			form: set(form("zh"), "satisfaction", "five"), formWant: inv("satisfaction", forms.Messagef("zh", forms.MsgNotAScore, 1, 5)),
+			form: set(form("zh"), "satisfaction", "five"), formWant: inv("satisfaction", tf("zh", forms.MsgNotAScore, "min", 1, "max", 5)),
 			api: api("zh", map[string]string{"satisfaction": `"five"`}), apiWant: inv("satisfaction", m("zh", forms.MsgWrongType))},
 		{name: "RatingFraction", lang: "ar",
-			form: set(form("ar"), "satisfaction", "4.5"), formWant: inv("satisfaction", forms.Messagef("ar", forms.MsgNotAScore, 1, 5)),
+			form: set(form("ar"), "satisfaction", "4.5"), formWant: inv("satisfaction", tf("ar", forms.MsgNotAScore, "min", 1, "max", 5)),
 			api: api("ar", map[string]string{"satisfaction": `4.5`}), apiWant: inv("satisfaction", m("ar", forms.MsgWrongType))},
 		{name: "RatingHuge", lang: "en",
-			form: set(form("en"), "facilitation", "99999999999999999999999"), formWant: inv("facilitation", forms.Messagef("en", forms.MsgNotAScore, 1, 5)),
+			form: set(form("en"), "facilitation", "99999999999999999999999"), formWant: inv("facilitation", tf("en", forms.MsgNotAScore, "min", 1, "max", 5)),
 			api: api("en", map[string]string{"facilitation": `1e300`}), apiWant: inv("facilitation", m("en", forms.MsgWrongType))},
 		{name: "RatingTwice", lang: "ru",
 			form: set(form("ru"), "satisfaction", "4", "5"), formWant: inv("satisfaction", m("ru", forms.MsgOneScore)),
 			api: api("ru", map[string]string{"satisfaction": `[4,5]`}), apiWant: inv("satisfaction", m("ru", forms.MsgWrongType))},
 		{name: "NPSAboveMax", lang: "fr",
-			form: set(form("fr"), "recommend", "11"), formWant: inv("recommend", forms.Messagef("fr", forms.MsgOutOfRange, 0, 10)),
-			api: api("fr", map[string]string{"recommend": `11`}), apiWant: inv("recommend", forms.Messagef("fr", forms.MsgOutOfRange, 0, 10))},
+			form: set(form("fr"), "recommend", "11"), formWant: inv("recommend", tf("fr", forms.MsgOutOfRange, "min", 0, "max", 10)),
+			api: api("fr", map[string]string{"recommend": `11`}), apiWant: inv("recommend", tf("fr", forms.MsgOutOfRange, "min", 0, "max", 10))},
 		{name: "NPSBelowMin", lang: "uz",
-			form: set(form("uz"), "recommend", "-1"), formWant: inv("recommend", forms.Messagef("uz", forms.MsgOutOfRange, 0, 10)),
-			api: api("uz", map[string]string{"recommend": `-1`}), apiWant: inv("recommend", forms.Messagef("uz", forms.MsgOutOfRange, 0, 10))},
+			form: set(form("uz"), "recommend", "-1"), formWant: inv("recommend", tf("uz", forms.MsgOutOfRange, "min", 0, "max", 10)),
+			api: api("uz", map[string]string{"recommend": `-1`}), apiWant: inv("recommend", tf("uz", forms.MsgOutOfRange, "min", 0, "max", 10))},
 		{name: "UnknownOption", lang: "es",
 			form: set(form("es"), "role", "astronaut"), formWant: inv("role", m("es", forms.MsgUnknownOption)),
 			api: api("es", map[string]string{"role": `"astronaut"`}), apiWant: inv("role", m("es", forms.MsgUnknownOption))},
@@ -290,7 +290,7 @@ func TestBadInput(t *testing.T) {
 		{name: "JSONSubmissionIDNumber", lang: "uz", api: `{"submission_id":42,"answers":{}}`, apiWant: inv("body", m("uz", forms.MsgBody))},
 		{name: "JSONDeeplyNested", lang: "en", api: `{"submission_id":"` + sid + `","answers":{"takeaway":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}}`,
 			apiWant: inv("body", m("en", forms.MsgBody))},
-		{name: "JSONUnknownLanguage", lang: "fr", api: apiBody(sid, "tlh", apiAnswers(nil)), apiWant: inv("lang", m("fr", forms.MsgLanguage))},
+		{name: "JSONUnknownLanguage", lang: "fr", api: apiBody(sid, "tlh", apiAnswers(nil)), apiWant: inv("lang", tf("fr", forms.MsgLanguage, "languages", "en, fr, es, ru, zh, ar, uz"))},
 		{name: "JSONTextAsNumber", lang: "zh", api: api("zh", map[string]string{"takeaway": `42`}), apiWant: inv("takeaway", m("zh", forms.MsgWrongType))},
 		{name: "JSONMultiAsString", lang: "es", api: api("es", map[string]string{"useful_formats": `"case_studies"`}), apiWant: inv("useful_formats", m("es", forms.MsgWrongType))},
 		{name: "JSONRatingAsBool", lang: "ru", api: api("ru", map[string]string{"relevance": `true`}), apiWant: inv("relevance", m("ru", forms.MsgWrongType))},
@@ -514,7 +514,7 @@ func TestBodyTooLarge(t *testing.T) {
 	// Just under the limit is read and judged on its content.
 	fits := set(validForm(uuid.NewString()), "improve", strings.Repeat("b", 60*1024)).Encode()
 	res, page := send(t, newRequest(t, "POST", base+"/w/data-governance", "application/x-www-form-urlencoded", fits))
-	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, forms.Messagef("en", forms.MsgTooLong, 1000, 60*1024)) {
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, mustCatalog(t).Tf("en", forms.MsgTooLong, "max", 1000, "length", 60*1024)) {
 		t.Errorf("a body under the limit: %d", res.StatusCode)
 	}
 	if after := dumpDatabase(t, a.path); after != before {

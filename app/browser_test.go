@@ -296,7 +296,7 @@ func TestBrowser(t *testing.T) {
 		screenshot(t, ctx, "form-errors-en")
 		summary := eval[string](t, ctx, `document.getElementById('errors').innerText`)
 		fieldErr := eval[string](t, ctx, `document.getElementById('e-satisfaction').innerText`)
-		if want := forms.Message("en", forms.MsgRequired); !strings.Contains(summary, want) || fieldErr != want {
+		if want := mustCatalog(t).T("en", forms.MsgRequired); !strings.Contains(summary, want) || fieldErr != want {
 			t.Errorf("summary %q, field error %q: want %q in both", summary, fieldErr, want)
 		}
 		if v := eval[string](t, ctx, `document.getElementById('f-improve').value`); v != "More time for questions" {

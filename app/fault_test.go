@@ -146,14 +146,14 @@ func runFault(t *testing.T, path string, inject, heal func(t *testing.T)) {
 	if res.Header.Get("Retry-After") == "" {
 		t.Error("form during the fault: no Retry-After")
 	}
-	for _, want := range []string{template.HTMLEscapeString(forms.Message("fr", forms.MsgUnavailable)), `value="` + sid + `"`,
+	for _, want := range []string{template.HTMLEscapeString(mustCatalog(t).T("fr", forms.MsgUnavailable)), `value="` + sid + `"`,
 		`name="relevance" value="4" checked`, `value="peer_exchange" checked`, ">Co-design with citizens</textarea>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("form during the fault lacks %q", want)
 		}
 	}
 	if res, body := p.api(t, "ru"); res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" ||
-		!strings.Contains(body, forms.Message("ru", forms.MsgUnavailable)) {
+		!strings.Contains(body, mustCatalog(t).T("ru", forms.MsgUnavailable)) {
 		t.Errorf("API during the fault: %d %s", res.StatusCode, body)
 	}
 	for _, line := range []string{"response not saved", "health check failed"} {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"embed"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -14,8 +15,10 @@ import (
 //go:embed locales/*.yaml
 var localeFiles embed.FS
 
-// catalog holds the user-interface strings of every language, keyed by
-// language then by key. Validation messages live in forms, with the domain.
+// catalog holds every string a person reads, in every language, keyed by
+// language then by key: the interface's and the messages of the forms
+// problems (the forms.Msg keys). One file per language holds them all, so
+// that adding a language is adding a file.
 type catalog map[string]map[string]string
 
 func loadCatalog() (catalog, error) {
@@ -50,9 +53,45 @@ func (c catalog) T(lang, key string) string {
 func (c catalog) Tf(lang, key string, pairs ...any) string {
 	s := c.T(lang, key)
 	for i := 0; i+1 < len(pairs); i += 2 {
-		s = strings.ReplaceAll(s, "{"+fmt.Sprint(pairs[i])+"}", fmt.Sprint(pairs[i+1]))
+		s = fill(s, fmt.Sprint(pairs[i]), pairs[i+1])
 	}
 	return s
+}
+
+func fill(s, name string, value any) string {
+	return strings.ReplaceAll(s, "{"+name+"}", fmt.Sprint(value))
+}
+
+// Problem puts what forms found wrong into lang's words.
+func (c catalog) Problem(lang string, p forms.Problem) string {
+	s := c.T(lang, p.Key)
+	for name, v := range p.Args {
+		s = fill(s, name, v)
+	}
+	return s
+}
+
+// Messages is what err tells a participant, in lang: its own message and one
+// per field. It is the one place where the keys of a forms.Error become
+// words, for the error pages, a form shown again and the API alike. An error
+// with no key says its English Message (the rapporteur's pages); one that is
+// no forms.Error says nothing here.
+func (c catalog) Messages(lang string, err error) (msg string, fields map[string]string) {
+	var fe *forms.Error
+	if !errors.As(err, &fe) {
+		return "", nil
+	}
+	msg = fe.Message
+	if fe.Key != "" {
+		msg = c.Problem(lang, forms.Problem{Key: fe.Key, Args: fe.Args})
+	}
+	if len(fe.Fields) > 0 {
+		fields = make(map[string]string, len(fe.Fields))
+		for id, p := range fe.Fields {
+			fields[id] = c.Problem(lang, p)
+		}
+	}
+	return msg, fields
 }
 
 // Dir is "rtl" for right-to-left languages.

@@ -98,18 +98,17 @@ func (s *server) overloaded(c *fiber.Ctx, l *inFlight) error {
 	if c.Method() == fiber.MethodPost && strings.HasPrefix(c.Path(), "/w/") {
 		if w := s.forms.Workshop(strings.TrimPrefix(c.Path(), "/w/")); w != nil {
 			submissionID, in := formInput(c)
-			return s.renderFormAgain(c, w, lang, submissionID, in, nil, fiber.StatusServiceUnavailable, forms.Message(lang, forms.MsgUnavailable))
+			return s.renderFormAgain(c, w, lang, submissionID, in, nil, fiber.StatusServiceUnavailable, s.text.T(lang, forms.MsgUnavailable))
 		}
 	}
 	if isAPI(c) && c.Method() == fiber.MethodPost {
-		// The API's language is in its body.
+		// The API's language is in its body: the error handler speaks it.
 		var body struct{ Lang string }
 		if json.Unmarshal(c.Body(), &body) == nil && forms.IsLanguage(body.Lang) {
-			lang = body.Lang
-			c.Locals("lang", lang)
+			c.Locals("lang", body.Lang)
 		}
 	}
-	return &forms.Error{Code: forms.EUNAVAILABLE, Message: forms.Message(lang, forms.MsgUnavailable)}
+	return &forms.Error{Code: forms.EUNAVAILABLE, Key: forms.MsgUnavailable, Message: "too many requests in flight"}
 }
 
 // envInt reads a whole number from the environment for a flag's default; an

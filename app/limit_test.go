@@ -155,7 +155,7 @@ func TestInFlightLimit(t *testing.T) {
 	if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" {
 		t.Fatalf("refused post: %d, Retry-After %q", res.StatusCode, res.Header.Get("Retry-After"))
 	}
-	for _, want := range []string{forms.Message("es", forms.MsgUnavailable), `value="` + sid + `"`, `value="4" checked`,
+	for _, want := range []string{mustCatalog(t).T("es", forms.MsgUnavailable), `value="` + sid + `"`, `value="4" checked`,
 		`value="peer_exchange" checked`, ">Co-design with citizens</textarea>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("refused form lacks %q", want)
@@ -163,7 +163,7 @@ func TestInFlightLimit(t *testing.T) {
 	}
 	res, body := send(t, newRequest(t, "POST", base+"/api/v1/workshops/digital-government/responses", "application/json",
 		`{"submission_id":"`+uuid.NewString()+`","lang":"ru","answers":{"satisfaction":5,"relevance":5}}`))
-	if res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, forms.Message("ru", forms.MsgUnavailable)) {
+	if res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, mustCatalog(t).T("ru", forms.MsgUnavailable)) {
 		t.Errorf("refused API post: %d %s", res.StatusCode, body)
 	}
 	// The health check and the stylesheet are never refused for load.
@@ -209,7 +209,7 @@ func TestChangeLimitOverHTTP(t *testing.T) {
 		if n, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || n < 1 || n > 60 {
 			t.Errorf("Retry-After = %q", res.Header.Get("Retry-After"))
 		}
-		for _, want := range []string{forms.Message("uz", forms.MsgTooManyChanges), ">version " + strconv.Itoa(max+1) + "</textarea>", `value="` + sid + `"`} {
+		for _, want := range []string{mustCatalog(t).T("uz", forms.MsgTooManyChanges), ">version " + strconv.Itoa(max+1) + "</textarea>", `value="` + sid + `"`} {
 			if !strings.Contains(page, want) {
 				t.Errorf("page lacks %q", want)
 			}
@@ -231,7 +231,7 @@ func TestChangeLimitOverHTTP(t *testing.T) {
 		}
 		res, out := a.do(t, postJSON("/api/v1/workshops/leading-change/responses", body(max+1)))
 		if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" ||
-			!strings.Contains(out, forms.Message("zh", forms.MsgTooManyChanges)) {
+			!strings.Contains(out, mustCatalog(t).T("zh", forms.MsgTooManyChanges)) {
 			t.Fatalf("change over the limit: %d %q %s", res.StatusCode, res.Header.Get("Retry-After"), out)
 		}
 		// Sending the stored answers again is a retry, not a change.

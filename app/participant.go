@@ -19,7 +19,7 @@ type workshopState struct {
 func (s *server) workshop(c *fiber.Ctx) (*forms.Workshop, error) {
 	w := s.forms.Workshop(c.Params("slug"))
 	if w == nil {
-		return nil, &forms.Error{Code: forms.ENOTFOUND, Message: forms.Message(s.lang(c), forms.MsgNotFound)}
+		return nil, &forms.Error{Code: forms.ENOTFOUND, Key: forms.MsgNotFound}
 	}
 	return w, nil
 }
@@ -90,7 +90,7 @@ func (s *server) renderClosed(c *fiber.Ctx, w *forms.Workshop, lang string, stat
 		data["Detail"] = s.text.Tf(lang, "closed_opens", "time", formatTime(at))
 	}
 	if status != fiber.StatusOK {
-		data["Body"] = forms.Message(lang, forms.MsgClosed)
+		data["Body"] = s.text.T(lang, forms.MsgClosed)
 	}
 	return s.render(c, status, "message", s.page(c, lang, s.text.T(lang, "closed_title"), data))
 }
@@ -127,25 +127,25 @@ func (s *server) handleFormPost(c *fiber.Ctx) error {
 	again := func(status int, errs map[string]string, notice string) error {
 		return s.renderFormAgain(c, w, lang, submissionID, in, errs, status, notice)
 	}
+	msg, errs := s.text.Messages(lang, err)
 	switch forms.ErrorCode(err) {
 	case "":
 	case forms.ECLOSED:
 		return s.renderClosed(c, w, lang, fiber.StatusForbidden)
 	case forms.EINVALID:
-		errs := forms.FieldErrors(err)
-		if msg, ok := errs["submission_id"]; ok {
+		if notice, ok := errs["submission_id"]; ok {
 			// Not the participant's doing: the page was not ours.
-			return again(fiber.StatusUnprocessableEntity, nil, msg)
+			return again(fiber.StatusUnprocessableEntity, nil, notice)
 		}
 		return again(fiber.StatusUnprocessableEntity, errs, "")
 	case forms.ECONFLICT:
-		return again(fiber.StatusUnprocessableEntity, nil, publicMessage(err))
+		return again(fiber.StatusUnprocessableEntity, nil, msg)
 	case forms.EUNAVAILABLE:
 		c.Set(fiber.HeaderRetryAfter, "5")
-		return again(fiber.StatusServiceUnavailable, nil, publicMessage(err))
+		return again(fiber.StatusServiceUnavailable, nil, msg)
 	case forms.ELIMIT:
 		setRetryAfter(c, err)
-		return again(fiber.StatusTooManyRequests, nil, publicMessage(err))
+		return again(fiber.StatusTooManyRequests, nil, msg)
 	default:
 		return err
 	}

@@ -248,12 +248,12 @@ func TestClosedWorkshop(t *testing.T) {
 		t.Fatalf("closed form page: %d\n%s", res.StatusCode, page)
 	}
 	res, page = a.do(t, postForm("/w/data-governance", validForm(uuid.NewString())))
-	if res.StatusCode != 403 || !strings.Contains(page, forms.Message("en", forms.MsgClosed)) {
+	if res.StatusCode != 403 || !strings.Contains(page, mustCatalog(t).T("en", forms.MsgClosed)) {
 		t.Errorf("closed form post: %d\n%s", res.StatusCode, page)
 	}
 	res, out := a.do(t, postJSON("/api/v1/workshops/data-governance/responses",
 		`{"submission_id":"`+uuid.NewString()+`","lang":"fr","answers":{"satisfaction":5,"relevance":5}}`))
-	if res.StatusCode != 403 || !strings.Contains(out, forms.Message("fr", forms.MsgClosed)) {
+	if res.StatusCode != 403 || !strings.Contains(out, mustCatalog(t).T("fr", forms.MsgClosed)) {
 		t.Errorf("closed API post: %d %s", res.StatusCode, out)
 	}
 	_, list := a.do(t, get("/api/v1/workshops"))

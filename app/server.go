@@ -216,18 +216,18 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		c.Set(fiber.HeaderRetryAfter, "5")
 	}
 	var fe *forms.Error
-	msg := ""
+	msg, fields := "", map[string]string(nil)
 	switch {
 	case errors.As(err, &fe) && status < 500:
-		msg = fe.Message
+		msg, fields = s.text.Messages(lang, err)
 	case status == fiber.StatusNotFound:
-		msg = forms.Message(lang, forms.MsgNotFound)
+		msg = s.text.T(lang, forms.MsgNotFound)
 	case status == fiber.StatusRequestEntityTooLarge:
 		msg = s.text.T(lang, "too_large")
 	case status == fiber.StatusMethodNotAllowed:
 		msg = s.text.T(lang, "method_not_allowed")
 	case status == fiber.StatusServiceUnavailable:
-		msg = forms.Message(lang, forms.MsgUnavailable)
+		msg = s.text.T(lang, forms.MsgUnavailable)
 	case status < 500:
 		var ferr *fiber.Error
 		if errors.As(err, &ferr) {
@@ -238,8 +238,8 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 	}
 	if isAPI(c) {
 		body := fiber.Map{"error": msg}
-		if fe != nil && len(fe.Fields) > 0 && status < 500 {
-			body["errors"] = fe.Fields
+		if len(fields) > 0 {
+			body["errors"] = fields
 		}
 		return c.Status(status).JSON(body)
 	}

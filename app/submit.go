@@ -17,12 +17,12 @@ import (
 type submission struct {
 	Workshop     *forms.Workshop
 	SubmissionID string // lower case
-	Lang         string // the participant's language, for every message
+	Lang         string // the participant's language, stored with the response
 	Input        forms.Input
-	// Unread holds per-question messages for answers the way in could not
+	// Unread holds per-question problems for answers the way in could not
 	// read (a JSON number where a list was expected): the response is
 	// invalid whatever else it holds.
-	Unread map[string]string
+	Unread map[string]forms.Problem
 }
 
 // submit checks that the workshop takes responses, validates the answers,
@@ -30,7 +30,8 @@ type submission struct {
 // the response (the store applies the change limits and tells a retry from
 // a change). Its errors carry a forms code: ECLOSED, EINVALID (Fields by
 // question id, or "submission_id"), ECONFLICT (the submission_id belongs to
-// another workshop), ELIMIT (with a store.LimitError), EUNAVAILABLE.
+// another workshop), ELIMIT (with a store.LimitError), EUNAVAILABLE. They
+// say what to tell the participant by message keys (catalog.Messages).
 func (s *server) submit(ctx context.Context, sub submission) (store.Saved, error) {
 	w, lang := sub.Workshop, sub.Lang
 	open, err := s.openNow(ctx, w)
@@ -38,11 +39,11 @@ func (s *server) submit(ctx context.Context, sub submission) (store.Saved, error
 		return store.Saved{}, err
 	}
 	if !open {
-		return store.Saved{}, &forms.Error{Code: forms.ECLOSED, Message: forms.Message(lang, forms.MsgClosed)}
+		return store.Saved{}, &forms.Error{Code: forms.ECLOSED, Key: forms.MsgClosed}
 	}
-	fields := map[string]string{}
+	fields := map[string]forms.Problem{}
 	if !forms.ValidSubmissionID(sub.SubmissionID) {
-		fields["submission_id"] = forms.Message(lang, forms.MsgSubmissionID)
+		fields["submission_id"] = forms.Problem{Key: forms.MsgSubmissionID}
 	}
 	for k, v := range sub.Unread {
 		fields[k] = v
@@ -60,43 +61,33 @@ func (s *server) submit(ctx context.Context, sub submission) (store.Saved, error
 		return store.Saved{}, err
 	}
 	if len(fields) > 0 {
-		return store.Saved{}, invalid(lang, fields)
+		return store.Saved{}, invalid(fields)
 	}
 	r := &forms.Response{SubmissionID: sub.SubmissionID, Workshop: w.Slug, Lang: lang,
 		Answers: s.keepRetiredAnswers(ctx, w, sub.SubmissionID, answers)}
 	saved, err := s.db.SaveResponse(ctx, r)
-	return saved, s.saveError(w, lang, err)
+	return saved, s.saveError(w, err)
 }
 
-// saveError puts the store's refusal into the participant's words: the store
-// says what happened (a code), the app alone what to tell them.
-func (s *server) saveError(w *forms.Workshop, lang string, err error) error {
+// saveError says what the participant is told of the store's refusal: the
+// store says what happened (a code), the app alone what to tell them.
+func (s *server) saveError(w *forms.Workshop, err error) error {
 	switch forms.ErrorCode(err) {
 	case "":
 		return nil
 	case forms.ECONFLICT:
-		msg := forms.Message(lang, forms.MsgSubmissionTaken)
-		return &forms.Error{Code: forms.ECONFLICT, Message: msg, Fields: map[string]string{"submission_id": msg}, Err: err}
+		taken := forms.Problem{Key: forms.MsgSubmissionTaken}
+		return &forms.Error{Code: forms.ECONFLICT, Key: taken.Key, Fields: map[string]forms.Problem{"submission_id": taken}, Err: err}
 	case forms.ELIMIT:
-		return &forms.Error{Code: forms.ELIMIT, Message: forms.Message(lang, forms.MsgTooManyChanges), Err: err}
+		return &forms.Error{Code: forms.ELIMIT, Key: forms.MsgTooManyChanges, Err: err}
 	case forms.EUNAVAILABLE:
 		s.log.Error("response not saved", "workshop", w.Slug, "err", err)
-		return &forms.Error{Code: forms.EUNAVAILABLE, Message: forms.Message(lang, forms.MsgUnavailable), Err: err}
+		return &forms.Error{Code: forms.EUNAVAILABLE, Key: forms.MsgUnavailable, Err: err}
 	}
 	return err
 }
 
-// invalid is the EINVALID error of a submission, with a message per field.
-func invalid(lang string, fields map[string]string) error {
-	return &forms.Error{Code: forms.EINVALID, Message: forms.Message(lang, forms.MsgInvalid), Fields: fields}
-}
-
-// publicMessage is the message of err meant for the participant (the first
-// forms.Error in its chain), never the internal detail under it.
-func publicMessage(err error) string {
-	var fe *forms.Error
-	if errors.As(err, &fe) {
-		return fe.Message
-	}
-	return ""
+// invalid is the EINVALID error of a submission, with a problem per field.
+func invalid(fields map[string]forms.Problem) error {
+	return &forms.Error{Code: forms.EINVALID, Key: forms.MsgInvalid, Fields: fields}
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -74,15 +73,15 @@ func TestSubmit(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err := s.submit(context.Background(), smallSubmission(s, "beta", uuid.NewString(), good))
-		if forms.ErrorCode(err) != forms.ECLOSED || !strings.Contains(err.Error(), forms.Message("fr", forms.MsgClosed)) {
-			t.Errorf("err = %v", err)
+		if msg, _ := s.text.Messages("fr", err); forms.ErrorCode(err) != forms.ECLOSED || msg != s.text.T("fr", forms.MsgClosed) {
+			t.Errorf("err = %v, says %q", err, msg)
 		}
 	})
 	t.Run("ErrInvalid", func(t *testing.T) {
 		s, db := mustSubmitter(t)
 		_, err := s.submit(context.Background(), smallSubmission(s, "alpha", uuid.NewString(), forms.Input{"pace": {"4"}}))
-		fields := forms.FieldErrors(err)
-		if forms.ErrorCode(err) != forms.EINVALID || fields["overall"] != forms.Message("fr", forms.MsgRequired) || fields["pace"] == "" {
+		_, fields := s.text.Messages("fr", err)
+		if forms.ErrorCode(err) != forms.EINVALID || fields["overall"] != s.text.T("fr", forms.MsgRequired) || fields["pace"] == "" {
 			t.Errorf("err = %v, fields %v", err, fields)
 		}
 		if n, _ := db.CountResponses(context.Background()); len(n) != 0 {
@@ -92,16 +91,16 @@ func TestSubmit(t *testing.T) {
 	t.Run("ErrSubmissionID", func(t *testing.T) {
 		s, _ := mustSubmitter(t)
 		_, err := s.submit(context.Background(), smallSubmission(s, "alpha", "not-a-uuid", good))
-		if forms.FieldErrors(err)["submission_id"] != forms.Message("fr", forms.MsgSubmissionID) {
-			t.Errorf("err = %v", err)
+		if _, fields := s.text.Messages("fr", err); fields["submission_id"] != s.text.T("fr", forms.MsgSubmissionID) {
+			t.Errorf("err = %v, fields %v", err, fields)
 		}
 	})
 	t.Run("ErrUnread", func(t *testing.T) {
 		s, _ := mustSubmitter(t)
 		sub := smallSubmission(s, "alpha", uuid.NewString(), good)
-		sub.Unread = map[string]string{"formats": "unreadable"}
+		sub.Unread = map[string]forms.Problem{"formats": {Key: forms.MsgWrongType}}
 		_, err := s.submit(context.Background(), sub)
-		if forms.FieldErrors(err)["formats"] != "unreadable" {
+		if forms.FieldErrors(err)["formats"].Key != forms.MsgWrongType {
 			t.Errorf("err = %v", err)
 		}
 	})

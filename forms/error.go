@@ -18,30 +18,43 @@ const (
 	EINTERNAL    = "internal"    // anything else; never shown in detail
 )
 
-// Error is the one error type of the domain. Message and Fields are safe to
-// show to a participant; anything wrapped in Err is for the log only.
+// Error is the one error type of the domain. What a participant is told is
+// carried as message keys, never as words: Key and Args for the error as a
+// whole, Fields for each question, and the app puts them into the
+// participant's language. Anything wrapped in Err is for the log only.
 type Error struct {
-	Code    string
+	Code string
+	// Key names the message for the participant (one of the Msg keys) and
+	// Args fills its placeholders; an error no participant meets may have
+	// none.
+	Key  string
+	Args map[string]any
+	// Message is a plain English summary for the log and the rapporteur's
+	// pages, shown only when there is no Key: it is never translated.
 	Message string
-	// Fields maps a question id (or "submission_id", "lang", "_form") to a
-	// message in the participant's language.
-	Fields map[string]string
+	// Fields maps a question id (or "submission_id", "lang", "body") to
+	// what is wrong with it.
+	Fields map[string]Problem
 	Err    error
 }
 
 func (e *Error) Error() string {
+	what := e.Message
+	if what == "" {
+		what = e.Key
+	}
 	if e.Err != nil {
-		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.Err)
+		return fmt.Sprintf("%s: %s: %v", e.Code, what, e.Err)
 	}
 	if len(e.Fields) > 0 {
-		return fmt.Sprintf("%s: %s (%d fields)", e.Code, e.Message, len(e.Fields))
+		return fmt.Sprintf("%s: %s (%d fields)", e.Code, what, len(e.Fields))
 	}
-	return fmt.Sprintf("%s: %s", e.Code, e.Message)
+	return fmt.Sprintf("%s: %s", e.Code, what)
 }
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// Errorf builds an Error with a code and a formatted safe message.
+// Errorf builds an Error with a code and a formatted English Message.
 func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
@@ -63,8 +76,8 @@ func ErrorCode(err error) string {
 	return EINTERNAL
 }
 
-// FieldErrors returns the per-field messages of err, or nil.
-func FieldErrors(err error) map[string]string {
+// FieldErrors returns what is wrong with each field of err, or nil.
+func FieldErrors(err error) map[string]Problem {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Fields

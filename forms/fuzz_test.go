@@ -151,8 +151,8 @@ func FuzzValidateJSON(f *testing.F) {
 			return
 		}
 		in, typeErrs := w.InputFromJSON(body.Answers, body.Lang)
-		for id, msg := range typeErrs {
-			if msg == "" {
+		for id, p := range typeErrs {
+			if p.Key == "" {
 				t.Fatalf("type error for %q has no message", id)
 			}
 			if _, ok := body.Answers[id]; !ok {
@@ -177,8 +177,8 @@ func checkValidation(t *testing.T, w *forms.Workshop, in forms.Input, answers fo
 		if !errors.As(err, &fe) || fe.Code != forms.EINVALID || len(fe.Fields) == 0 || answers != nil {
 			t.Fatalf("refusal is not a per-field EINVALID: %v (answers %v)", err, answers)
 		}
-		for id, msg := range fe.Fields {
-			if msg == "" {
+		for id, p := range fe.Fields {
+			if p.Key == "" {
 				t.Fatalf("no message for %q", id)
 			}
 			q := w.Question(id)

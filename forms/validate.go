@@ -57,34 +57,36 @@ func ValidSubmissionID(s string) bool {
 }
 
 // Validate checks in against the workshop's questions and returns the answers
-// to store, or an *Error with code EINVALID and one message per question id in
-// the participant's language. Nothing partial is ever returned.
-func (w *Workshop) Validate(in Input, lang string) (Answers, error) {
+// to store, or an *Error with code EINVALID and a Problem per question id.
+// Nothing partial is ever returned. The second argument, once the language of
+// the messages, is unused: what is wrong is said by keys, which the app puts
+// into the participant's words.
+func (w *Workshop) Validate(in Input, _ string) (Answers, error) {
 	v := validatorInstance()
 	answers := Answers{}
-	fields := map[string]string{}
+	fields := map[string]Problem{}
 	for id := range in {
 		if w.Question(id) == nil {
-			fields[id] = Message(lang, MsgUnknownQuestion)
+			fields[id] = Problem{Key: MsgUnknownQuestion}
 		}
 	}
 	for _, q := range w.Questions {
 		raw := nonEmpty(in[q.ID])
 		if len(raw) == 0 {
 			if q.Required {
-				fields[q.ID] = Message(lang, MsgRequired)
+				fields[q.ID] = Problem{Key: MsgRequired}
 			}
 			continue
 		}
-		ans, msg := checkAnswer(v, q, raw, lang)
-		if msg != "" {
-			fields[q.ID] = msg
+		ans, p := checkAnswer(v, q, raw)
+		if p.Key != "" {
+			fields[q.ID] = p
 			continue
 		}
 		answers[q.ID] = ans
 	}
 	if len(fields) > 0 {
-		return nil, &Error{Code: EINVALID, Message: Message(lang, MsgInvalid), Fields: fields}
+		return nil, &Error{Code: EINVALID, Key: MsgInvalid, Fields: fields}
 	}
 	return answers, nil
 }
@@ -99,52 +101,59 @@ func nonEmpty(vals []string) []string {
 	return out
 }
 
-func checkAnswer(v *validator.Validate, q *Question, raw []string, lang string) (Answer, string) {
+// checkAnswer turns the non-blank raw values of q into its answer, or says
+// what is wrong with them.
+func checkAnswer(v *validator.Validate, q *Question, raw []string) (Answer, Problem) {
 	switch q.Type {
 	case Rating, NPS:
 		if len(raw) > 1 {
-			return Answer{}, Message(lang, MsgOneScore)
+			return Answer{}, Problem{Key: MsgOneScore}
 		}
 		n, err := strconv.Atoi(strings.TrimSpace(raw[0]))
 		if err != nil {
-			return Answer{}, Messagef(lang, MsgNotAScore, q.Min, q.Max)
+			return Answer{}, Problem{Key: MsgNotAScore, Args: scoreRange(q)}
 		}
 		if v.Var(n, tagsOf(q).scoreRange) != nil {
-			return Answer{}, Messagef(lang, MsgOutOfRange, q.Min, q.Max)
+			return Answer{}, Problem{Key: MsgOutOfRange, Args: scoreRange(q)}
 		}
-		return Answer{Number: n}, ""
+		return Answer{Number: n}, Problem{}
 	case Single:
 		if len(raw) > 1 {
-			return Answer{}, Message(lang, MsgOneChoice)
+			return Answer{}, Problem{Key: MsgOneChoice}
 		}
 		if v.Var(raw[0], tagsOf(q).single) != nil {
-			return Answer{}, Message(lang, MsgUnknownOption)
+			return Answer{}, Problem{Key: MsgUnknownOption}
 		}
-		return Answer{Choices: []string{raw[0]}}, ""
+		return Answer{Choices: []string{raw[0]}}, Problem{}
 	case Multi:
 		if err := v.Var(raw, tagsOf(q).multi); err != nil {
 			var ve validator.ValidationErrors
 			if errors.As(err, &ve) && len(ve) > 0 && ve[0].Tag() == "unique" {
-				return Answer{}, Message(lang, MsgDuplicateChoice)
+				return Answer{}, Problem{Key: MsgDuplicateChoice}
 			}
-			return Answer{}, Message(lang, MsgUnknownOption)
+			return Answer{}, Problem{Key: MsgUnknownOption}
 		}
 		choices := append([]string(nil), raw...)
 		sortChoices(q, choices)
-		return Answer{Choices: choices}, ""
+		return Answer{Choices: choices}, Problem{}
 	default:
 		if len(raw) > 1 {
-			return Answer{}, Message(lang, MsgOneText)
+			return Answer{}, Problem{Key: MsgOneText}
 		}
 		text := strings.TrimSpace(strings.ReplaceAll(raw[0], "\r\n", "\n"))
 		if v.Var(text, "plaintext") != nil {
-			return Answer{}, Message(lang, MsgInvalidText)
+			return Answer{}, Problem{Key: MsgInvalidText}
 		}
 		if v.Var(text, tagsOf(q).maxLength) != nil {
-			return Answer{}, Messagef(lang, MsgTooLong, q.MaxLength, utf8.RuneCountInString(text))
+			return Answer{}, Problem{Key: MsgTooLong, Args: map[string]any{"max": q.MaxLength, "length": utf8.RuneCountInString(text)}}
 		}
-		return Answer{Text: text}, ""
+		return Answer{Text: text}, Problem{}
 	}
+}
+
+// scoreRange fills the {min} and {max} of a score question's messages.
+func scoreRange(q *Question) map[string]any {
+	return map[string]any{"min": q.Min, "max": q.Max}
 }
 
 // questionTags are a question's validator rules, built once per question: the
@@ -180,20 +189,21 @@ func optionList(q *Question) string {
 }
 
 // InputFromJSON turns the "answers" object of an API request into an Input,
-// refusing values of the wrong JSON type for their question with a message
-// per question rather than one error for the whole body.
-func (w *Workshop) InputFromJSON(answers map[string]json.RawMessage, lang string) (Input, map[string]string) {
+// refusing values of the wrong JSON type for their question with a Problem
+// per question rather than one error for the whole body. The second
+// argument is unused, as Validate's.
+func (w *Workshop) InputFromJSON(answers map[string]json.RawMessage, _ string) (Input, map[string]Problem) {
 	in := Input{}
-	fields := map[string]string{}
+	fields := map[string]Problem{}
 	for id, raw := range answers {
 		q := w.Question(id)
 		if q == nil {
-			fields[id] = Message(lang, MsgUnknownQuestion)
+			fields[id] = Problem{Key: MsgUnknownQuestion}
 			continue
 		}
 		vals, ok := jsonValues(q, raw)
 		if !ok {
-			fields[id] = Message(lang, MsgWrongType)
+			fields[id] = Problem{Key: MsgWrongType}
 			continue
 		}
 		in[id] = vals
