@@ -8,8 +8,11 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // the forum's time zone, whatever the machine has
 
 	"go.yaml.in/yaml/v3"
 )
@@ -44,24 +47,42 @@ func LoadFile(path string) (*Forms, error) {
 }
 
 type fileForms struct {
-	Languages []string       `yaml:"languages"`
-	Questions []fileQuestion `yaml:"questions"`
-	Workshops []fileWorkshop `yaml:"workshops"`
+	Title          Text                      `yaml:"title"`
+	Timezone       string                    `yaml:"timezone"`
+	Languages      []string                  `yaml:"languages"`
+	Figures        *fileFigures              `yaml:"figures"`
+	Questionnaires map[string][]fileQuestion `yaml:"questionnaires"`
+	Questions      []fileQuestion            `yaml:"questions"`
+	Workshops      []fileWorkshop            `yaml:"workshops"`
+}
+
+type fileFigures struct {
+	Headline string   `yaml:"headline"`
+	Gain     []string `yaml:"gain"`
+	Profile  []string `yaml:"profile"`
 }
 
 type fileWorkshop struct {
-	Slug      string         `yaml:"slug"`
-	Title     Text           `yaml:"title"`
-	OpensAt   *time.Time     `yaml:"opens_at"`
-	ClosesAt  *time.Time     `yaml:"closes_at"`
-	Questions []fileQuestion `yaml:"questions"`
+	Slug          string         `yaml:"slug"`
+	Title         Text           `yaml:"title"`
+	OpensAt       *time.Time     `yaml:"opens_at"`
+	ClosesAt      *time.Time     `yaml:"closes_at"`
+	Questionnaire string         `yaml:"questionnaire"`
+	Questions     []fileQuestion `yaml:"questions"`
 }
 
+// fileQuestion is an item of a list of questions: a question, or a section
+// heading (section: set) whose show_if covers the questions after it.
 type fileQuestion struct {
+	Section   Text         `yaml:"section"`
+	Text      Text         `yaml:"text"`
 	ID        string       `yaml:"id"`
 	Type      string       `yaml:"type"`
 	Required  bool         `yaml:"required"`
 	Label     Text         `yaml:"label"`
+	Hint      Text         `yaml:"hint"`
+	ShowIf    *yaml.Node   `yaml:"show_if"`
+	Other     bool         `yaml:"other"`
 	Min       *int         `yaml:"min"`
 	Max       *int         `yaml:"max"`
 	MinLabel  Text         `yaml:"min_label"`
@@ -113,7 +134,19 @@ func (p *parser) fail(path []any, format string, args ...any) error {
 }
 
 func (p *parser) forms(ff *fileForms) (*Forms, error) {
-	f := &Forms{Languages: ff.Languages}
+	f := &Forms{Title: ff.Title, Languages: ff.Languages, Location: time.UTC}
+	if ff.Title != nil {
+		if err := p.text(ff.Title, []any{"title"}, "title"); err != nil {
+			return nil, err
+		}
+	}
+	if ff.Timezone != "" {
+		loc, err := time.LoadLocation(ff.Timezone)
+		if err != nil || ff.Timezone == "Local" {
+			return nil, p.fail([]any{"timezone"}, "unknown time zone %q: use an IANA name such as Asia/Tbilisi or Europe/Paris", ff.Timezone)
+		}
+		f.Location = loc
+	}
 	if len(f.Languages) == 0 {
 		f.Languages = Languages
 	}
@@ -125,13 +158,23 @@ func (p *parser) forms(ff *fileForms) (*Forms, error) {
 	if len(ff.Workshops) == 0 {
 		return nil, p.fail(nil, "no workshops: the file needs a workshops: list")
 	}
-	shared := make([]*Question, 0, len(ff.Questions))
-	for i := range ff.Questions {
-		q, err := p.question(&ff.Questions[i], []any{"questions", i})
+	shared, err := p.items(ff.Questions, []any{"questions"}, nil, "")
+	if err != nil {
+		return nil, err
+	}
+	named := map[string][]*Question{}
+	for _, name := range sortedKeys(ff.Questionnaires) {
+		if !idPattern.MatchString(name) || name == "none" {
+			return nil, p.fail([]any{"questionnaires", name}, "questionnaire name %q must start with a letter and use only a-z, 0-9 and _ (and not be none)", name)
+		}
+		qs, err := p.items(ff.Questionnaires[name], []any{"questionnaires", name}, nil, " in questionnaire "+strconv.Quote(name))
 		if err != nil {
 			return nil, err
 		}
-		shared = append(shared, q)
+		if len(qs) == 0 {
+			return nil, p.fail([]any{"questionnaires", name}, "questionnaire %q has no questions", name)
+		}
+		named[name] = qs
 	}
 	slugs := map[string]bool{}
 	for i := range ff.Workshops {
@@ -157,40 +200,172 @@ func (p *parser) forms(ff *fileForms) (*Forms, error) {
 		if !w.OpensAt.IsZero() && !w.ClosesAt.IsZero() && !w.ClosesAt.After(w.OpensAt) {
 			return nil, p.fail(append(path, "closes_at"), "workshop %q closes_at must be after opens_at", fw.Slug)
 		}
-		w.Questions = append(w.Questions, shared...)
-		for j := range fw.Questions {
-			q, err := p.question(&fw.Questions[j], append(path, "questions", j))
-			if err != nil {
-				return nil, err
+		w.Questionnaire = fw.Questionnaire
+		switch fw.Questionnaire {
+		case "":
+			w.Questions = append(w.Questions, shared...)
+		case "none":
+		default:
+			qs, ok := named[fw.Questionnaire]
+			if !ok {
+				return nil, p.fail(append(path, "questionnaire"), "workshop %q: unknown questionnaire %q (the file has: %s)", fw.Slug, fw.Questionnaire, strings.Join(append(sortedKeys(ff.Questionnaires), "none"), ", "))
 			}
-			if w.Question(q.ID) != nil {
-				return nil, p.fail(append(path, "questions", j, "id"), "duplicate question id %q in workshop %q", q.ID, fw.Slug)
-			}
-			w.Questions = append(w.Questions, q)
+			w.Questions = append(w.Questions, qs...)
 		}
+		own, err := p.items(fw.Questions, append(path, "questions"), w.Questions, " in workshop "+strconv.Quote(fw.Slug))
+		if err != nil {
+			return nil, err
+		}
+		w.Questions = append(w.Questions, own...)
 		if len(w.Questions) == 0 {
 			return nil, p.fail(path, "workshop %q has no questions", fw.Slug)
 		}
 		f.Workshops = append(f.Workshops, w)
 	}
-	if err := p.uniqueShared(ff); err != nil {
+	if err := p.consistent(f); err != nil {
 		return nil, err
 	}
-	if err := p.consistent(f); err != nil {
+	if err := p.figures(f, ff.Figures); err != nil {
 		return nil, err
 	}
 	return f, nil
 }
 
-func (p *parser) uniqueShared(ff *fileForms) error {
-	seen := map[string]bool{}
-	for i, q := range ff.Questions {
-		if seen[q.ID] {
-			return p.fail([]any{"questions", i, "id"}, "duplicate question id %q", q.ID)
-		}
-		seen[q.ID] = true
+// items reads a list of questions and section headings. before are the
+// questions the form asks ahead of the list (a workshop's own questions come
+// after its questionnaire's): conditions may name those and earlier items.
+func (p *parser) items(list []fileQuestion, path []any, before []*Question, where string) ([]*Question, error) {
+	asked := map[string]*Question{}
+	for _, q := range before {
+		asked[q.ID] = q
 	}
+	var out []*Question
+	var section *Section
+	sectionAt, sectionQuestions := 0, 0
+	for i := range list {
+		fq, ipath := &list[i], append(append([]any{}, path...), i)
+		if fq.Section != nil {
+			if section != nil && sectionQuestions == 0 {
+				return nil, p.fail(append(append([]any{}, path...), sectionAt), "section %q has no questions before the next section", section.Title.Get(DefaultLanguage))
+			}
+			sec, err := p.section(fq, ipath, asked)
+			if err != nil {
+				return nil, err
+			}
+			section, sectionAt, sectionQuestions = sec, i, 0
+			continue
+		}
+		q, err := p.question(fq, ipath)
+		if err != nil {
+			return nil, err
+		}
+		if asked[q.ID] != nil {
+			return nil, p.fail(append(ipath, "id"), "duplicate question id %q%s", q.ID, where)
+		}
+		q.Section = section
+		if fq.ShowIf != nil {
+			if q.ShowIf, err = p.condition(fq.ShowIf, append(ipath, "show_if"), asked); err != nil {
+				return nil, err
+			}
+		}
+		asked[q.ID] = q
+		out = append(out, q)
+		sectionQuestions++
+		if q.Other {
+			o := otherQuestion(q)
+			if asked[o.ID] != nil {
+				return nil, p.fail(append(ipath, "other"), "question %q: other: true adds a question %q, but the form has one already", q.ID, o.ID)
+			}
+			asked[o.ID] = o
+			out = append(out, o)
+		}
+	}
+	if section != nil && sectionQuestions == 0 {
+		return nil, p.fail(append(append([]any{}, path...), sectionAt), "section %q has no questions after it", section.Title.Get(DefaultLanguage))
+	}
+	return out, nil
+}
+
+// section reads a section heading.
+func (p *parser) section(fq *fileQuestion, path []any, asked map[string]*Question) (*Section, error) {
+	if fq.ID != "" || fq.Type != "" || fq.Label != nil || fq.Options != nil || fq.Required {
+		return nil, p.fail(path, "an item is either a question (id:, type:, label:) or a section heading (section:, text:, show_if:), not both")
+	}
+	if err := p.text(fq.Section, append(path, "section"), "section"); err != nil {
+		return nil, err
+	}
+	if fq.Text != nil {
+		if err := p.text(fq.Text, append(path, "text"), "section text"); err != nil {
+			return nil, err
+		}
+	}
+	sec := &Section{Title: fq.Section, Text: fq.Text}
+	if fq.ShowIf != nil {
+		c, err := p.condition(fq.ShowIf, append(path, "show_if"), asked)
+		if err != nil {
+			return nil, err
+		}
+		sec.ShowIf = c
+	}
+	return sec, nil
+}
+
+// figures checks the declared figures against the questions the forms ask.
+func (p *parser) figures(f *Forms, ff *fileFigures) error {
+	if ff == nil {
+		return nil
+	}
+	find := func(id string) *Question {
+		for _, q := range f.Questions() {
+			if q.ID == id {
+				return q
+			}
+		}
+		return nil
+	}
+	if ff.Headline != "" {
+		q := find(ff.Headline)
+		if q == nil || q.Type != Rating {
+			return p.fail([]any{"figures", "headline"}, "figures: headline %q must be a rating question of the forms", ff.Headline)
+		}
+	}
+	if ff.Gain != nil {
+		if len(ff.Gain) != 2 {
+			return p.fail([]any{"figures", "gain"}, "figures: gain needs two ratings, [before, after]")
+		}
+		b, a := find(ff.Gain[0]), find(ff.Gain[1])
+		for i, q := range []*Question{b, a} {
+			if q == nil || q.Type != Rating {
+				return p.fail([]any{"figures", "gain", i}, "figures: gain: %q must be a rating question of the forms", ff.Gain[i])
+			}
+		}
+		if b.ID == a.ID {
+			return p.fail([]any{"figures", "gain"}, "figures: gain needs two different ratings, [before, after]")
+		}
+		if b.Min != a.Min || b.Max != a.Max {
+			return p.fail([]any{"figures", "gain"}, "figures: gain: %q (%d to %d) and %q (%d to %d) are not on one scale, so after − before means nothing", b.ID, b.Min, b.Max, a.ID, a.Min, a.Max)
+		}
+	}
+	for i, id := range ff.Profile {
+		q := find(id)
+		if q == nil || q.Type != Single {
+			return p.fail([]any{"figures", "profile", i}, "figures: profile: %q must be a single-choice question of the forms", id)
+		}
+		if slices.Contains(ff.Profile[:i], id) {
+			return p.fail([]any{"figures", "profile", i}, "figures: profile: %q is listed twice", id)
+		}
+	}
+	f.Figures = Figures{Headline: ff.Headline, Gain: ff.Gain, Profile: ff.Profile}
 	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 // consistent refuses two workshops that ask a question of the same id with a
@@ -227,9 +402,18 @@ func (p *parser) question(fq *fileQuestion, path []any) (*Question, error) {
 	if !idPattern.MatchString(fq.ID) || reservedIDs[fq.ID] {
 		return nil, p.fail(append(path, "id"), "question id %q must start with a letter and use only a-z, 0-9 and _ (and not be submission_id, lang or csrf)", fq.ID)
 	}
-	q := &Question{ID: fq.ID, Type: Type(fq.Type), Required: fq.Required, Label: fq.Label, MinLabel: fq.MinLabel, MaxLabel: fq.MaxLabel}
+	q := &Question{ID: fq.ID, Type: Type(fq.Type), Required: fq.Required, Label: fq.Label, MinLabel: fq.MinLabel, MaxLabel: fq.MaxLabel,
+		Hint: fq.Hint, Other: fq.Other}
 	if err := p.text(fq.Label, append(path, "label"), fmt.Sprintf("question %q label", fq.ID)); err != nil {
 		return nil, err
+	}
+	if fq.Hint != nil {
+		if err := p.text(fq.Hint, append(path, "hint"), fmt.Sprintf("question %q hint", fq.ID)); err != nil {
+			return nil, err
+		}
+	}
+	if fq.Text != nil {
+		return nil, p.fail(append(path, "text"), "question %q: text: is for a section heading; a question's note under its label is hint:", fq.ID)
 	}
 	switch q.Type {
 	case Rating, NPS:
@@ -291,6 +475,15 @@ func (p *parser) question(fq *fileQuestion, path []any) (*Question, error) {
 	}
 	if !q.IsChoice() && len(fq.Options) > 0 {
 		return nil, p.fail(append(path, "options"), "question %q: options are only for single and multi questions", fq.ID)
+	}
+	if fq.Other {
+		if !q.IsChoice() {
+			return nil, p.fail(append(path, "other"), "question %q: other: true is only for single and multi questions", fq.ID)
+		}
+		if _, ok := q.Option(OtherOption); ok {
+			return nil, p.fail(append(path, "other"), "question %q: other: true adds the option %q, which the question has already", fq.ID, OtherOption)
+		}
+		q.Options = append(q.Options, Option{ID: OtherOption, Label: otherLabel})
 	}
 	if q.Type != FreeText && fq.MaxLength != nil {
 		return nil, p.fail(append(path, "max_length"), "question %q: max_length is only for text questions", fq.ID)

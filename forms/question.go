@@ -29,7 +29,47 @@ type Question struct {
 	// MaxLength bounds a FreeText answer, in characters (not bytes).
 	MaxLength int
 	Options   []Option
+	// Hint is shown under the label.
+	Hint Text
+	// Section is the heading the question is under, or nil.
+	Section *Section
+	// ShowIf is the question's own condition (nil: always asked, as far as
+	// its section is); Condition joins it with its section's.
+	ShowIf *Condition
+	// Other adds "Other (please specify)" to a choice: the option OtherOption
+	// and a text question OtherID() asked when it is chosen.
+	Other bool
+	// OtherOf names the choice whose "other" text this question is.
+	OtherOf string
 }
+
+// OtherOption is the option id of "Other (please specify)".
+const OtherOption = "other"
+
+// OtherID is the id of the text question that asks what "other" is.
+func (q *Question) OtherID() string { return q.ID + "_other" }
+
+// Section is a heading in a form, with an optional text under it; its
+// condition covers every question up to the next section.
+type Section struct {
+	Title  Text
+	Text   Text
+	ShowIf *Condition
+}
+
+// Condition is whether the question is asked: its own condition and its
+// section's, both (nil: always).
+func (q *Question) Condition() *Condition {
+	var sec *Condition
+	if q.Section != nil {
+		sec = q.Section.ShowIf
+	}
+	return and(sec, q.ShowIf)
+}
+
+// Applies reports whether the question is asked, given the answers to the
+// questions before it.
+func (q *Question) Applies(answers Answers) bool { return q.Condition().Holds(answers) }
 
 // Option is one choice of a Single or Multi question. Its ID is stable, so that
 // answers given in any language, or before a label was reworded, add up.

@@ -10,6 +10,34 @@ type Workshop struct {
 	// means no bound.
 	OpensAt, ClosesAt time.Time
 	Questions         []*Question
+	// Questionnaire names the list of questions the workshop asks before its
+	// own: "" for the default one, "none" for only its own.
+	Questionnaire string
+}
+
+// Pages splits the form into the pages a participant without JavaScript is
+// shown: a page ends before the first question whose condition (or its
+// section's) reads an answer given on that page, so that every page asks
+// only questions that are known to apply.
+func (w *Workshop) Pages() [][]*Question {
+	var pages [][]*Question
+	var page []*Question
+	onPage := map[string]bool{}
+	for _, q := range w.Questions {
+		for _, id := range q.Condition().Questions() {
+			if onPage[id] {
+				pages = append(pages, page)
+				page, onPage = nil, map[string]bool{}
+				break
+			}
+		}
+		page = append(page, q)
+		onPage[q.ID] = true
+	}
+	if len(page) > 0 {
+		pages = append(pages, page)
+	}
+	return pages
 }
 
 // Question returns the workshop's question with id, or nil.
@@ -35,8 +63,28 @@ func (w *Workshop) OpenAt(t time.Time) bool {
 
 // Forms is a loaded forms file: the workshops in forum order.
 type Forms struct {
+	// Title is the forum's, heading every page, poster and workbook (may be
+	// empty).
+	Title     Text
 	Languages []string
 	Workshops []*Workshop
+	// Location is the forum's time zone: times shown to people are in it
+	// (stored times are UTC). UTC when the file names none.
+	Location *time.Location
+	// Figures are what the summaries lead with, as the file declares them.
+	Figures Figures
+}
+
+// Figures names the questions the summaries lead with. Nothing is shown of a
+// figure that is not declared.
+type Figures struct {
+	// Headline is a rating: the Overview's chart and the dashboard's first
+	// figure.
+	Headline string
+	// Gain is two ratings on one scale, before and after: "after − before".
+	Gain []string
+	// Profile are single choices to break the figures down by.
+	Profile []string
 }
 
 // Workshop returns the workshop with slug, or nil.
