@@ -45,37 +45,65 @@ func longestWindow() time.Duration {
 	return w
 }
 
-// checkChange is called by the writer, inside its transaction, before the
-// answers of response rowID are replaced: it refuses the change (ELIMIT) when
-// a limit is reached and otherwise records it. It writes nothing when it
-// refuses, so the refused job leaves the transaction as it found it.
-func checkChange(ctx context.Context, tx *sql.Tx, rowID int64, lang string, now time.Time) error {
-	keep := now.Add(-longestWindow()).UnixMilli()
-	rows, err := tx.QueryContext(ctx,
-		`SELECT changed_at FROM response_changes WHERE response_id = ? AND changed_at > ? ORDER BY changed_at DESC`, rowID, keep)
+// changeHistory is one stored response's past changes, as a store keeps
+// them, seen from inside the transaction that is about to change it.
+type changeHistory interface {
+	// since returns the times of the changes after t, newest first.
+	since(ctx context.Context, t time.Time) ([]time.Time, error)
+	// record forgets the changes at or before forget and records one at now.
+	record(ctx context.Context, forget, now time.Time) error
+}
+
+// checkChange is called inside the transaction that replaces a stored
+// response's answers, before it does: it refuses the change (ELIMIT) when a
+// limit is reached and otherwise records it. It writes nothing when it
+// refuses, so the refused change leaves the transaction as it found it. The
+// ELIMIT carries no words for the participant: the app has those.
+func checkChange(ctx context.Context, h changeHistory, now time.Time) error {
+	keep := now.Add(-longestWindow())
+	times, err := h.since(ctx, keep)
 	if err != nil {
-		return fmt.Errorf("read changes: %w", err)
+		return err
 	}
+	if wait := changeWait(times, now); wait > 0 {
+		return &forms.Error{Code: forms.ELIMIT, Message: "change limit reached", Err: &LimitError{RetryAfter: wait}}
+	}
+	return h.record(ctx, keep, now)
+}
+
+// sqliteChanges is the change history of response rowID in the SQLite
+// store, which keeps times as Unix milliseconds.
+type sqliteChanges struct {
+	tx    *sql.Tx
+	rowID int64
+}
+
+func (c sqliteChanges) since(ctx context.Context, t time.Time) ([]time.Time, error) {
+	rows, err := c.tx.QueryContext(ctx,
+		`SELECT changed_at FROM response_changes WHERE response_id = ? AND changed_at > ? ORDER BY changed_at DESC`, c.rowID, t.UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("read changes: %w", err)
+	}
+	defer rows.Close()
 	var times []time.Time
 	for rows.Next() {
 		var ms int64
 		if err := rows.Scan(&ms); err != nil {
-			rows.Close()
-			return fmt.Errorf("read changes: %w", err)
+			return nil, fmt.Errorf("read changes: %w", err)
 		}
 		times = append(times, time.UnixMilli(ms))
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read changes: %w", err)
+		return nil, fmt.Errorf("read changes: %w", err)
 	}
-	if wait := changeWait(times, now); wait > 0 {
-		return &forms.Error{Code: forms.ELIMIT, Message: forms.Message(lang, forms.MsgTooManyChanges), Err: &LimitError{RetryAfter: wait}}
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM response_changes WHERE response_id = ? AND changed_at <= ?`, rowID, keep); err != nil {
+	return times, nil
+}
+
+func (c sqliteChanges) record(ctx context.Context, forget, now time.Time) error {
+	if _, err := c.tx.ExecContext(ctx, `DELETE FROM response_changes WHERE response_id = ? AND changed_at <= ?`, c.rowID, forget.UnixMilli()); err != nil {
 		return fmt.Errorf("forget old changes: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO response_changes (response_id, changed_at) VALUES (?, ?)`, rowID, now.UnixMilli()); err != nil {
+	if _, err := c.tx.ExecContext(ctx, `INSERT INTO response_changes (response_id, changed_at) VALUES (?, ?)`, c.rowID, now.UnixMilli()); err != nil {
 		return fmt.Errorf("record change: %w", err)
 	}
 	return nil

@@ -81,7 +81,9 @@ var errGone = errors.New("stored response vanished")
 // SaveResponse stores r, keyed by its SubmissionID, with the same rules as the
 // SQLite store: the first call stores it, a retry with the same answers
 // changes nothing, and other answers replace the stored ones. It returns once
-// the transaction is committed (synchronous_commit is on). Replicas may call
+// the transaction is committed (synchronous_commit is on), or once ctx ends,
+// whichever is first; as with SQLite, a response whose caller was not told
+// may be stored all the same, and is then a retry when sent again. Replicas may call
 // it with the same submission_id at the same moment: the unique constraint
 // and row locks make one of them store it and the others see it stored.
 // r must not be changed by the caller afterwards: a writer goroutine reads it.
@@ -144,8 +146,8 @@ func (p *Postgres) saveAlone(ctx context.Context, r *forms.Response, cols answer
 }
 
 // saveExisting handles a submission_id that is already stored: it locks the
-// row, so that concurrent changes of the same response take turns, and
-// replaces the answers if they differ.
+// row, so that concurrent changes of the same response take turns, and does
+// what decide says (a change replaces the answers, under the change limits).
 func (p *Postgres) saveExisting(ctx context.Context, r *forms.Response, cols answerColumns) (Saved, error) {
 	tx, err := p.pool.Begin(ctx)
 	if err != nil {
@@ -153,32 +155,28 @@ func (p *Postgres) saveExisting(ctx context.Context, r *forms.Response, cols ans
 	}
 	defer tx.Rollback(ctx)
 	var (
-		rowID              int64
-		publicID, workshop string
-		now                time.Time
+		rowID int64
+		prev  existing
+		now   time.Time
 	)
 	// The database's clock, read once the row is locked, times the change:
 	// replicas' clocks may disagree, the server's is one.
 	err = tx.QueryRow(ctx, `SELECT id, public_id, workshop, clock_timestamp() FROM responses WHERE submission_id = $1 FOR UPDATE`, r.SubmissionID).
-		Scan(&rowID, &publicID, &workshop, &now)
+		Scan(&rowID, &prev.publicID, &prev.workshop, &now)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Saved{}, errGone
 	}
 	if err != nil {
 		return Saved{}, fmt.Errorf("find submission: %w", err)
 	}
-	if workshop != r.Workshop {
-		return Saved{}, &forms.Error{Code: forms.ECONFLICT, Message: "submission_id already used for another workshop",
-			Fields: map[string]string{"submission_id": forms.Message(r.Lang, forms.MsgSubmissionTaken)}}
-	}
-	old, err := pgAnswersOf(ctx, tx, rowID)
-	if err != nil {
+	if prev.answers, err = pgAnswersOf(ctx, tx, rowID); err != nil {
 		return Saved{}, err
 	}
-	if old.Equal(r.Answers) {
-		return Saved{ID: publicID}, nil
+	o := decide(prev, r)
+	if !o.replace {
+		return o.saved, o.err
 	}
-	if err := pgCheckChange(ctx, tx, rowID, r.Lang, now); err != nil {
+	if err := checkChange(ctx, pgChanges{tx: tx, rowID: rowID}, now.UTC().Truncate(time.Millisecond)); err != nil {
 		return Saved{}, err
 	}
 	if _, err := tx.Exec(ctx, `DELETE FROM answers WHERE response_id = $1`, rowID); err != nil {
@@ -195,32 +193,35 @@ func (p *Postgres) saveExisting(ctx context.Context, r *forms.Response, cols ans
 	if err := tx.Commit(ctx); err != nil {
 		return Saved{}, fmt.Errorf("commit: %w", err)
 	}
-	return Saved{ID: publicID, Changed: true}, nil
+	return o.saved, nil
 }
 
-// pgCheckChange applies ChangeLimits to a change of response rowID, inside
-// the transaction that holds the response's row lock, so that replicas count
-// the same changes one after the other: it refuses the change (ELIMIT) when a
-// limit is reached, and otherwise records it.
-func pgCheckChange(ctx context.Context, tx pgx.Tx, rowID int64, lang string, now time.Time) error {
-	now = now.UTC().Truncate(time.Millisecond)
-	keep := now.Add(-longestWindow())
-	rows, err := tx.Query(ctx,
-		`SELECT changed_at FROM response_changes WHERE response_id = $1 AND changed_at > $2 ORDER BY changed_at DESC`, rowID, keep)
+// pgChanges is the change history of response rowID in the PostgreSQL
+// store, read and written inside the transaction that holds the response's
+// row lock, so that replicas count the same changes one after the other.
+type pgChanges struct {
+	tx    pgx.Tx
+	rowID int64
+}
+
+func (c pgChanges) since(ctx context.Context, t time.Time) ([]time.Time, error) {
+	rows, err := c.tx.Query(ctx,
+		`SELECT changed_at FROM response_changes WHERE response_id = $1 AND changed_at > $2 ORDER BY changed_at DESC`, c.rowID, t)
 	if err != nil {
-		return fmt.Errorf("read changes: %w", err)
+		return nil, fmt.Errorf("read changes: %w", err)
 	}
 	times, err := pgx.CollectRows(rows, pgx.RowTo[time.Time])
 	if err != nil {
-		return fmt.Errorf("read changes: %w", err)
+		return nil, fmt.Errorf("read changes: %w", err)
 	}
-	if wait := changeWait(times, now); wait > 0 {
-		return &forms.Error{Code: forms.ELIMIT, Message: forms.Message(lang, forms.MsgTooManyChanges), Err: &LimitError{RetryAfter: wait}}
-	}
-	if _, err := tx.Exec(ctx, `DELETE FROM response_changes WHERE response_id = $1 AND changed_at <= $2`, rowID, keep); err != nil {
+	return times, nil
+}
+
+func (c pgChanges) record(ctx context.Context, forget, now time.Time) error {
+	if _, err := c.tx.Exec(ctx, `DELETE FROM response_changes WHERE response_id = $1 AND changed_at <= $2`, c.rowID, forget); err != nil {
 		return fmt.Errorf("forget old changes: %w", err)
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO response_changes (response_id, changed_at) VALUES ($1, $2)`, rowID, now); err != nil {
+	if _, err := c.tx.Exec(ctx, `INSERT INTO response_changes (response_id, changed_at) VALUES ($1, $2)`, c.rowID, now); err != nil {
 		return fmt.Errorf("record change: %w", err)
 	}
 	return nil

@@ -2,11 +2,13 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -187,5 +189,60 @@ func TestPostgresBatchFallback(t *testing.T) {
 	}
 	if got := storetest.PostgresCount(t, dbURL, `SELECT count(*) FROM responses`); got != n-1 {
 		t.Errorf("responses = %d, want %d", got, n-1)
+	}
+}
+
+// TestPostgresSaveHonoursContext is TestSaveResponseHonoursContext on
+// PostgreSQL: while another connection's lock on the responses table keeps
+// the batch from inserting, SaveResponse returns when its context ends; the
+// batch stores the response once the lock goes, and sending it again is a
+// retry.
+func TestPostgresSaveHonoursContext(t *testing.T) {
+	dbURL := storetest.PostgresURL(t)
+	db := mustOpenPostgres(t, dbURL)
+	bg := context.Background()
+	locker, err := pgx.Connect(bg, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer locker.Close(bg)
+	lock, err := locker.Begin(bg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Rollback(bg)
+	// SHARE ROW EXCLUSIVE conflicts with the ROW EXCLUSIVE an INSERT takes.
+	if _, err := lock.Exec(bg, `LOCK TABLE responses IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	r := &forms.Response{SubmissionID: uuid.NewString(), Workshop: "data-governance", Lang: "en",
+		Answers: forms.Answers{"satisfaction": {Number: 4}, "takeaway": {Text: "sent once, told never"}}}
+
+	ctx, cancel := context.WithTimeout(bg, 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err = db.SaveResponse(ctx, r)
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("SaveResponse returned after %v, past its 200 ms deadline", took)
+	}
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want one wrapping context.DeadlineExceeded", err)
+	}
+
+	if err := lock.Rollback(bg); err != nil {
+		t.Fatal(err)
+	}
+	query := `SELECT count(*) FROM responses WHERE submission_id = '` + r.SubmissionID + `'`
+	for deadline := time.Now().Add(5 * time.Second); storetest.PostgresCount(t, dbURL, query) == 0; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the queued response was not stored once the lock went")
+		}
+	}
+	again, err := db.SaveResponse(bg, &forms.Response{SubmissionID: r.SubmissionID, Workshop: r.Workshop, Lang: r.Lang, Answers: r.Answers})
+	if err != nil || again.Created || again.Changed || again.ID == "" {
+		t.Errorf("sent again = %+v, %v; want a retry", again, err)
+	}
+	if n := storetest.PostgresCount(t, dbURL, query); n != 1 {
+		t.Errorf("stored %d times, want once", n)
 	}
 }

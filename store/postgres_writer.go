@@ -85,9 +85,11 @@ func newPGJob(ctx context.Context, r *forms.Response) (*pgJob, error) {
 	return j, nil
 }
 
-// enqueue hands j to the writers and waits for its batch. Once queued, the
-// job is committed or failed whatever ctx does, so that "acknowledged" and
-// "stored" stay the same thing.
+// enqueue hands j to the writers and waits for its batch, or for ctx to end,
+// whichever is first: a request never holds its slot past its deadline. The
+// writers still store or fail a job whose caller left (done is buffered, so
+// they never wait for it); a response stored that way is recognised as a
+// retry when it is sent again.
 func (p *Postgres) enqueue(ctx context.Context, j *pgJob) (pgResult, error) {
 	p.mu.RLock()
 	if p.closed.Load() {
@@ -101,7 +103,17 @@ func (p *Postgres) enqueue(ctx context.Context, j *pgJob) (pgResult, error) {
 		p.mu.RUnlock()
 		return pgResult{}, fmt.Errorf("store: save response: %w", ctx.Err())
 	}
-	return <-j.done, nil
+	select {
+	case res := <-j.done:
+		return res, nil
+	case <-ctx.Done():
+		select {
+		case res := <-j.done: // it came at the same moment: tell it
+			return res, nil
+		default:
+			return pgResult{}, fmt.Errorf("store: save response: not acknowledged: %w", ctx.Err())
+		}
+	}
 }
 
 // writer takes one job, then whatever else is queued up to pgMaxBatch, and
@@ -153,8 +165,8 @@ func (p *Postgres) insertBatch(batch []*pgJob) {
 	)
 	for _, j := range batch {
 		if err := j.ctx.Err(); err != nil {
-			// Nobody waits for the answer any more: skipping keeps
-			// "stored" equal to "someone was told".
+			// Its request ended while the job was queued: nobody waits
+			// for the answer, so an overloaded replica sheds it.
 			j.done <- pgResult{err: fmt.Errorf("store: save response: %w", err)}
 			continue
 		}

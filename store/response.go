@@ -24,8 +24,13 @@ type Saved struct {
 // SaveResponse stores r, keyed by its SubmissionID: the first call stores it,
 // a retry with the same answers changes nothing, and a call with other answers
 // replaces them (a participant changing their mind). It returns once the
-// transaction holding r is committed to disk. r must not be changed by the
-// caller afterwards: the writer goroutine reads it.
+// transaction holding r is committed to disk, or once ctx ends, whichever is
+// first: a request never holds its slot past its deadline. An error wrapping
+// ctx.Err() then says only that the caller was not told; the writer still
+// commits or fails the queued job, so the response may be stored after all,
+// and sending it again with the same submission_id is recognised as a retry.
+// r must not be changed by the caller afterwards: the writer goroutine reads
+// it.
 func (db *DB) SaveResponse(ctx context.Context, r *forms.Response) (Saved, error) {
 	job := &saveJob{ctx: ctx, r: r, done: make(chan saveResult, 1)}
 	db.mu.RLock()
@@ -40,10 +45,18 @@ func (db *DB) SaveResponse(ctx context.Context, r *forms.Response) (Saved, error
 		db.mu.RUnlock()
 		return Saved{}, fmt.Errorf("store: save response: %w", ctx.Err())
 	}
-	// Once queued the job is committed or failed by the writer; waiting for
-	// it even if ctx ends keeps "acknowledged" and "stored" the same thing.
-	res := <-job.done
-	return res.saved, res.err
+	// done is buffered: the writer never waits for a caller that left.
+	select {
+	case res := <-job.done:
+		return res.saved, res.err
+	case <-ctx.Done():
+		select {
+		case res := <-job.done: // it came at the same moment: tell it
+			return res.saved, res.err
+		default:
+			return Saved{}, fmt.Errorf("store: save response: not acknowledged: %w", ctx.Err())
+		}
+	}
 }
 
 type queryer interface {

@@ -11,13 +11,20 @@ import (
 	"feedback/store"
 )
 
-func TestStarComment(t *testing.T) {
+// starFixture is a store holding two responses with comments to star.
+type starFixture struct {
+	db            *store.DB
+	first, second string // their public ids
+}
+
+func newStarFixture(t *testing.T) *starFixture {
+	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "feedback.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
 	save := func(a forms.Answers) string {
 		t.Helper()
 		saved, err := db.SaveResponse(ctx, &forms.Response{SubmissionID: uuid.NewString(), Workshop: "data-governance", Lang: "ru", Answers: a})
@@ -26,52 +33,70 @@ func TestStarComment(t *testing.T) {
 		}
 		return saved.ID
 	}
-	first := save(forms.Answers{"satisfaction": {Number: 4}, "takeaway": {Text: "Данные — это доверие"}, "improve": {Text: "=1+1"}})
-	second := save(forms.Answers{"satisfaction": {Number: 2}, "takeaway": {Text: "أكثر وقتاً للنقاش"}})
-	stars := func() []store.Star {
-		t.Helper()
-		s, err := db.Stars(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
+	return &starFixture{
+		db:     db,
+		first:  save(forms.Answers{"satisfaction": {Number: 4}, "takeaway": {Text: "Данные — это доверие"}, "improve": {Text: "=1+1"}}),
+		second: save(forms.Answers{"satisfaction": {Number: 2}, "takeaway": {Text: "أكثر وقتاً للنقاش"}}),
 	}
+}
 
-	t.Run("OK", func(t *testing.T) {
-		for _, k := range [][2]string{{first, "takeaway"}, {second, "takeaway"}, {first, "improve"}, {first, "takeaway"}} {
-			if err := db.StarComment(ctx, k[0], k[1], true); err != nil {
-				t.Fatalf("star %v: %v", k, err)
-			}
+func (f *starFixture) star(t *testing.T, keys ...[2]string) {
+	t.Helper()
+	for _, k := range keys {
+		if err := f.db.StarComment(context.Background(), k[0], k[1], true); err != nil {
+			t.Fatalf("star %v: %v", k, err)
 		}
-		got := stars()
+	}
+}
+
+func (f *starFixture) stars(t *testing.T) []store.Star {
+	t.Helper()
+	s, err := f.db.Stars(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// Each case starts from a store of its own, so that it runs alone too.
+func TestStarComment(t *testing.T) {
+	ctx := context.Background()
+	t.Run("OK", func(t *testing.T) {
+		f := newStarFixture(t)
+		f.star(t, [2]string{f.first, "takeaway"}, [2]string{f.second, "takeaway"}, [2]string{f.first, "improve"}, [2]string{f.first, "takeaway"})
+		got := f.stars(t)
 		if len(got) != 3 {
 			t.Fatalf("%d stars, want 3 (starring twice is once): %+v", len(got), got)
 		}
-		if got[0].ResponseID != first || got[0].Question != "improve" {
+		if got[0].ResponseID != f.first || got[0].Question != "improve" {
 			t.Errorf("most recent star first: %+v", got[0])
 		}
 	})
 	t.Run("Unstar", func(t *testing.T) {
-		if err := db.StarComment(ctx, first, "improve", false); err != nil {
+		f := newStarFixture(t)
+		f.star(t, [2]string{f.first, "takeaway"}, [2]string{f.first, "improve"})
+		if err := f.db.StarComment(ctx, f.first, "improve", false); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.StarComment(ctx, first, "improve", false); err != nil {
+		if err := f.db.StarComment(ctx, f.first, "improve", false); err != nil {
 			t.Fatalf("unstarring twice: %v", err)
 		}
-		for _, s := range stars() {
-			if s.ResponseID == first && s.Question == "improve" {
+		for _, s := range f.stars(t) {
+			if s.ResponseID == f.first && s.Question == "improve" {
 				t.Fatal("still starred")
 			}
 		}
 	})
 	t.Run("ErrNotFound", func(t *testing.T) {
-		for _, k := range [][2]string{{first, "satisfaction"}, {second, "improve"}, {uuid.NewString(), "takeaway"}} {
-			err := db.StarComment(ctx, k[0], k[1], true)
+		f := newStarFixture(t)
+		f.star(t, [2]string{f.first, "takeaway"}, [2]string{f.second, "takeaway"})
+		for _, k := range [][2]string{{f.first, "satisfaction"}, {f.second, "improve"}, {uuid.NewString(), "takeaway"}} {
+			err := f.db.StarComment(ctx, k[0], k[1], true)
 			if forms.ErrorCode(err) != forms.ENOTFOUND {
 				t.Errorf("star %v: %v, want not found", k, err)
 			}
 		}
-		if n := len(stars()); n != 2 {
+		if n := len(f.stars(t)); n != 2 {
 			t.Errorf("%d stars after refused stars, want 2", n)
 		}
 	})

@@ -13,7 +13,8 @@ import (
 // and the export never need to know which one they talk to.
 type Store interface {
 	// SaveResponse stores a response keyed by its submission_id and returns
-	// once it is durable.
+	// once it is durable, or once ctx ends: a response whose caller was not
+	// told may still be stored, and is a retry when sent again.
 	SaveResponse(ctx context.Context, r *forms.Response) (Saved, error)
 	// ResponseBySubmission finds a stored response (ENOTFOUND if none).
 	ResponseBySubmission(ctx context.Context, submissionID string) (*forms.Response, error)

@@ -94,8 +94,25 @@ func (db *DB) commit(batch []*saveJob) {
 	}
 }
 
+// commitBatch stores the batch's responses in one transaction, putting each
+// job's result in results; an error means the transaction failed as a whole.
 func (db *DB) commitBatch(batch []*saveJob, results []saveResult) error {
 	ctx := context.Background()
+	live := 0
+	for i, j := range batch {
+		if err := j.ctx.Err(); err != nil {
+			// Its request ended while the job was queued: nobody waits for
+			// the answer, so an overloaded writer sheds it. One whose
+			// request ends later, during its batch, is stored all the same
+			// (see SaveResponse).
+			results[i] = saveResult{err: fmt.Errorf("store: save response: %w", err)}
+			continue
+		}
+		live++
+	}
+	if live == 0 {
+		return nil
+	}
 	// Statements are prepared before the transaction takes the one writing
 	// connection: preparing on the pool inside it would wait for itself.
 	if err := db.stmts.prepare(ctx, batch); err != nil {
@@ -109,11 +126,7 @@ func (db *DB) commitBatch(batch []*saveJob, results []saveResult) error {
 	st := db.stmts.begin(tx)
 	now := db.now()
 	for i, j := range batch {
-		if j.ctx.Err() != nil {
-			// Nobody waits for the answer any more (the client went away
-			// before the job was queued long); storing it would be harmless,
-			// but skipping keeps "stored" equal to "someone was told".
-			results[i] = saveResult{err: fmt.Errorf("store: save response: %w", j.ctx.Err())}
+		if results[i].err != nil {
 			continue
 		}
 		saved, err := saveOne(ctx, tx, st, j.r, now)
@@ -258,6 +271,7 @@ func answersSQL(sh answerShape) string {
 	return sb.String()
 }
 
+// saveOne saves one response inside the writer's transaction.
 func saveOne(ctx context.Context, tx *sql.Tx, st *writeStmts, r *forms.Response, now time.Time) (Saved, error) {
 	// A new submission_id, the usual case, costs one statement; a retry falls
 	// through to read what was stored.
@@ -286,28 +300,30 @@ func saveOne(ctx context.Context, tx *sql.Tx, st *writeStmts, r *forms.Response,
 		}
 		return Saved{ID: publicID, Created: true}, nil
 	}
+	return saveAgain(ctx, tx, st, r, now)
+}
 
+// saveAgain saves r, whose submission_id is stored already, as decide says:
+// a retry writes nothing, a change replaces the answers under the change
+// limits.
+func saveAgain(ctx context.Context, tx *sql.Tx, st *writeStmts, r *forms.Response, now time.Time) (Saved, error) {
 	var (
-		rowID    int64
-		workshop string
+		rowID int64
+		prev  existing
 	)
-	err = tx.QueryRowContext(ctx, `SELECT id, public_id, workshop FROM responses WHERE submission_id = ?`, r.SubmissionID).
-		Scan(&rowID, &publicID, &workshop)
+	err := tx.QueryRowContext(ctx, `SELECT id, public_id, workshop FROM responses WHERE submission_id = ?`, r.SubmissionID).
+		Scan(&rowID, &prev.publicID, &prev.workshop)
 	if err != nil {
 		return Saved{}, fmt.Errorf("find submission: %w", err)
 	}
-	if workshop != r.Workshop {
-		return Saved{}, &forms.Error{Code: forms.ECONFLICT, Message: "submission_id already used for another workshop",
-			Fields: map[string]string{"submission_id": forms.Message(r.Lang, forms.MsgSubmissionTaken)}}
-	}
-	old, err := answersOf(ctx, tx, rowID)
-	if err != nil {
+	if prev.answers, err = answersOf(ctx, tx, rowID); err != nil {
 		return Saved{}, err
 	}
-	if old.Equal(r.Answers) {
-		return Saved{ID: publicID}, nil
+	o := decide(prev, r)
+	if !o.replace {
+		return o.saved, o.err
 	}
-	if err := checkChange(ctx, tx, rowID, r.Lang, now); err != nil {
+	if err := checkChange(ctx, sqliteChanges{tx: tx, rowID: rowID}, now); err != nil {
 		return Saved{}, err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM answers WHERE response_id = ?`, rowID); err != nil {
@@ -319,7 +335,7 @@ func saveOne(ctx context.Context, tx *sql.Tx, st *writeStmts, r *forms.Response,
 	if _, err := tx.ExecContext(ctx, `UPDATE responses SET lang = ?, updated_at = ? WHERE id = ?`, r.Lang, now.UnixMilli(), rowID); err != nil {
 		return Saved{}, fmt.Errorf("update response: %w", err)
 	}
-	return Saved{ID: publicID, Changed: true}, nil
+	return o.saved, nil
 }
 
 // insertAnswers writes a response's answers with one multi-row INSERT: a

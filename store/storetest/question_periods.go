@@ -45,6 +45,52 @@ func mustPeriods(t *testing.T, s store.Store) forms.QuestionPeriods {
 	return qp
 }
 
+// periodsFixture is what the parts of testQuestionPeriods share: three
+// start times and the two forms files started with.
+type periodsFixture struct {
+	t0, t1, t2     time.Time
+	formsA, formsB *forms.Forms
+}
+
+func newPeriodsFixture() periodsFixture {
+	t0 := time.Date(2025, 6, 23, 9, 0, 0, 0, time.UTC)
+	t1 := t0.Add(26*time.Hour + 123*time.Millisecond)
+	return periodsFixture{
+		t0: t0, t1: t1, t2: t1.Add(5 * time.Hour),
+		formsA: formsOf(map[string][]string{"data-governance": {"satisfaction", "pilot", "recommend"}}, map[string][]string{"leading-change": {"satisfaction"}}),
+		formsB: formsOf(map[string][]string{"data-governance": {"satisfaction", "recommend", "follow_up"}}, map[string][]string{"next-generation": {"satisfaction"}}),
+	}
+}
+
+// periodsA is the history after the first start, with forms A.
+func (f periodsFixture) periodsA() forms.QuestionPeriods {
+	always := []forms.Period{{}}
+	return forms.QuestionPeriods{
+		"data-governance": {"satisfaction": always, "pilot": always, "recommend": always},
+		"leading-change":  {"satisfaction": always},
+	}
+}
+
+// periodsB is the history after the restart with forms B at t1.
+func (f periodsFixture) periodsB() forms.QuestionPeriods {
+	at1, always := f.t1.Truncate(time.Millisecond), []forms.Period{{}}
+	return forms.QuestionPeriods{
+		"data-governance": {"satisfaction": always, "pilot": {{Until: at1}}, "recommend": always, "follow_up": {{From: at1}}},
+		"leading-change":  {"satisfaction": {{Until: at1}}},
+		"next-generation": {"satisfaction": always},
+	}
+}
+
+// periodsA2 is the history after the restart with forms A again at t2.
+func (f periodsFixture) periodsA2() forms.QuestionPeriods {
+	at1, always := f.t1.Truncate(time.Millisecond), []forms.Period{{}}
+	return forms.QuestionPeriods{
+		"data-governance": {"satisfaction": always, "pilot": {{Until: at1}, {From: f.t2}}, "recommend": always, "follow_up": {{From: at1, Until: f.t2}}},
+		"leading-change":  {"satisfaction": {{Until: at1}, {From: f.t2}}},
+		"next-generation": {"satisfaction": {{Until: f.t2}}},
+	}
+}
+
 // testQuestionPeriods starts with one forms file, restarts with another
 // (a question removed, one added, a workshop gone, a workshop new), then with
 // the first again, and checks the recorded history after each start, across
@@ -52,153 +98,152 @@ func mustPeriods(t *testing.T, s store.Store) forms.QuestionPeriods {
 // question once. Then the responses stored between the starts are counted as
 // asked by the tally, against counts the test makes itself.
 func testQuestionPeriods(t *testing.T, b Backend) {
-	ctx := context.Background()
-	place := b.New(t)
-	t0 := time.Date(2025, 6, 23, 9, 0, 0, 0, time.UTC)
-	t1 := t0.Add(26*time.Hour + 123*time.Millisecond)
-	t2 := t1.Add(5 * time.Hour)
-	formsA := formsOf(map[string][]string{"data-governance": {"satisfaction", "pilot", "recommend"}}, map[string][]string{"leading-change": {"satisfaction"}})
-	formsB := formsOf(map[string][]string{"data-governance": {"satisfaction", "recommend", "follow_up"}}, map[string][]string{"next-generation": {"satisfaction"}})
-	always := []forms.Period{{}}
+	f := newPeriodsFixture()
+	s := recordThreeStarts(t, b, f)
+	t.Run("OKTallyCountsAsked", func(t *testing.T) { testTallyCountsAsked(t, s, f) })
+	t.Run("OKStartingTogether", func(t *testing.T) { testStartingTogether(t, b, f) })
+}
 
+// saveAt stores a response to workshop with the given time and answers.
+func saveAt(t *testing.T, s store.Store, workshop string, at time.Time, a forms.Answers) {
+	t.Helper()
+	r := newResponse(workshop, a)
+	r.SubmittedAt = at
+	if _, err := s.SaveResponse(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// recordThreeStarts starts a store with forms A, B, then A again, checking
+// the history after each, with responses stored between the starts; it
+// returns the store, open.
+func recordThreeStarts(t *testing.T, b Backend, f periodsFixture) store.Store {
+	place := b.New(t)
 	s := mustOpenAt(t, b, place)
 	if got := mustPeriods(t, s); len(got) != 0 {
 		t.Fatalf("a new store has periods: %v", got)
 	}
-	if change := mustRecord(t, s, formsA, t0); len(change.Added)+len(change.Removed) != 0 {
+	if change := mustRecord(t, s, f.formsA, f.t0); len(change.Added)+len(change.Removed) != 0 {
 		t.Errorf("first start: change %+v, want none (every question counts as asked all along)", change)
 	}
 	// The same forms again, as at every restart that changed nothing.
-	if change := mustRecord(t, s, formsA, t0.Add(time.Hour)); len(change.Added)+len(change.Removed) != 0 {
+	if change := mustRecord(t, s, f.formsA, f.t0.Add(time.Hour)); len(change.Added)+len(change.Removed) != 0 {
 		t.Errorf("same forms: change %+v", change)
 	}
-	wantA := forms.QuestionPeriods{
-		"data-governance": {"satisfaction": always, "pilot": always, "recommend": always},
-		"leading-change":  {"satisfaction": always},
-	}
-	if got := mustPeriods(t, s); !reflect.DeepEqual(got, wantA) {
-		t.Fatalf("after forms A: %v, want %v", got, wantA)
+	if got, want := mustPeriods(t, s), f.periodsA(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("after forms A: %v, want %v", got, want)
 	}
 	// Responses under forms A, one of them just before the restart.
-	save := func(s store.Store, workshop string, at time.Time, a forms.Answers) *forms.Response {
-		t.Helper()
-		r := newResponse(workshop, a)
-		r.SubmittedAt = at
-		if _, err := s.SaveResponse(ctx, r); err != nil {
-			t.Fatal(err)
-		}
-		return r
-	}
-	save(s, "data-governance", t0.Add(time.Minute), forms.Answers{"satisfaction": {Number: 4}, "pilot": {Number: 2}})
-	save(s, "data-governance", t1.Add(-time.Millisecond), forms.Answers{"satisfaction": {Number: 5}})
-	save(s, "leading-change", t0.Add(time.Minute), forms.Answers{"satisfaction": {Number: 3}})
+	saveAt(t, s, "data-governance", f.t0.Add(time.Minute), forms.Answers{"satisfaction": {Number: 4}, "pilot": {Number: 2}})
+	saveAt(t, s, "data-governance", f.t1.Add(-time.Millisecond), forms.Answers{"satisfaction": {Number: 5}})
+	saveAt(t, s, "leading-change", f.t0.Add(time.Minute), forms.Answers{"satisfaction": {Number: 3}})
 	s.Close()
 
 	// The restart with forms B.
 	s = mustOpenAt(t, b, place)
-	change := mustRecord(t, s, formsB, t1)
+	change := mustRecord(t, s, f.formsB, f.t1)
 	if want := (store.FormsChange{Added: []string{"data-governance/follow_up"}, Removed: []string{"data-governance/pilot", "leading-change/satisfaction"}}); !reflect.DeepEqual(change, want) {
 		t.Errorf("forms B: change %+v, want %+v (next-generation is new: nothing to report)", change, want)
 	}
-	at1 := t1.Truncate(time.Millisecond)
-	wantB := forms.QuestionPeriods{
-		"data-governance": {"satisfaction": always, "pilot": {{Until: at1}}, "recommend": always, "follow_up": {{From: at1}}},
-		"leading-change":  {"satisfaction": {{Until: at1}}},
-		"next-generation": {"satisfaction": always},
+	if got, want := mustPeriods(t, s), f.periodsB(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("after forms B: %v, want %v", got, want)
 	}
-	if got := mustPeriods(t, s); !reflect.DeepEqual(got, wantB) {
-		t.Fatalf("after forms B: %v, want %v", got, wantB)
-	}
-	save(s, "data-governance", t1, forms.Answers{"satisfaction": {Number: 3}})
-	save(s, "data-governance", t1.Add(time.Hour), forms.Answers{"follow_up": {Number: 5}})
+	saveAt(t, s, "data-governance", f.t1, forms.Answers{"satisfaction": {Number: 3}})
+	saveAt(t, s, "data-governance", f.t1.Add(time.Hour), forms.Answers{"follow_up": {Number: 5}})
 	// Under forms B only a replica not yet restarted can store an answer to
 	// pilot: the tally still counts it as asked.
-	save(s, "data-governance", t1.Add(time.Minute), forms.Answers{"pilot": {Number: 1}})
+	saveAt(t, s, "data-governance", f.t1.Add(time.Minute), forms.Answers{"pilot": {Number: 1}})
 
 	// Back to forms A: pilot asked again, follow_up gone, next-generation
 	// gone, leading-change back.
-	if change := mustRecord(t, s, formsA, t2); !reflect.DeepEqual(change, store.FormsChange{
+	if change := mustRecord(t, s, f.formsA, f.t2); !reflect.DeepEqual(change, store.FormsChange{
 		Added:   []string{"data-governance/pilot", "leading-change/satisfaction"},
 		Removed: []string{"data-governance/follow_up", "next-generation/satisfaction"},
 	}) {
 		t.Errorf("forms A again: change %+v", change)
 	}
-	wantA2 := forms.QuestionPeriods{
-		"data-governance": {"satisfaction": always, "pilot": {{Until: at1}, {From: t2}}, "recommend": always, "follow_up": {{From: at1, Until: t2}}},
-		"leading-change":  {"satisfaction": {{Until: at1}, {From: t2}}},
-		"next-generation": {"satisfaction": {{Until: t2}}},
-	}
 	for i, s := range []store.Store{s, mustOpenAt(t, b, place)} {
 		got := mustPeriods(t, s)
-		if !reflect.DeepEqual(got, wantA2) {
-			t.Fatalf("store %d, after forms A again: %v, want %v", i, got, wantA2)
+		if want := f.periodsA2(); !reflect.DeepEqual(got, want) {
+			t.Fatalf("store %d, after forms A again: %v, want %v", i, got, want)
 		}
-		for _, byQuestion := range got {
-			for _, ps := range byQuestion {
-				for _, p := range ps {
-					for _, at := range []time.Time{p.From, p.Until} {
-						if !at.IsZero() && at.Location() != time.UTC {
-							t.Errorf("time %v is not in UTC", at)
-						}
+		wantUTC(t, got)
+	}
+	saveAt(t, s, "data-governance", f.t2.Add(time.Minute), forms.Answers{"satisfaction": {Number: 1}})
+	return s
+}
+
+// wantUTC checks that every time of the history is in UTC.
+func wantUTC(t *testing.T, qp forms.QuestionPeriods) {
+	t.Helper()
+	for _, byQuestion := range qp {
+		for _, ps := range byQuestion {
+			for _, p := range ps {
+				for _, at := range []time.Time{p.From, p.Until} {
+					if !at.IsZero() && at.Location() != time.UTC {
+						t.Errorf("time %v is not in UTC", at)
 					}
 				}
 			}
 		}
 	}
-	save(s, "data-governance", t2.Add(time.Minute), forms.Answers{"satisfaction": {Number: 1}})
+}
 
-	t.Run("OKTallyCountsAsked", func(t *testing.T) {
-		qp := mustPeriods(t, s)
-		tally := forms.NewTally(formsA)
-		tally.Periods = qp
-		var responses []*forms.Response
-		for _, r := range all(t, s, store.Filter{Workshop: "data-governance"}) {
-			tally.Add(r)
-			responses = append(responses, r)
+// testTallyCountsAsked counts the responses recordThreeStarts stored with
+// the tally, against the test's own count of who was asked pilot.
+func testTallyCountsAsked(t *testing.T, s store.Store, f periodsFixture) {
+	qp := mustPeriods(t, s)
+	tally := forms.NewTally(f.formsA)
+	tally.Periods = qp
+	var responses []*forms.Response
+	for _, r := range all(t, s, store.Filter{Workshop: "data-governance"}) {
+		tally.Add(r)
+		responses = append(responses, r)
+	}
+	// The test's own count: pilot was in the form before t1 and from t2;
+	// a response that answers it was asked it whenever it came.
+	asked := 0
+	for _, r := range responses {
+		_, answered := r.Answers["pilot"]
+		if answered || r.SubmittedAt.Before(f.t1) || !r.SubmittedAt.Before(f.t2) {
+			asked++
 		}
-		// The test's own count: pilot was in the form before t1 and from t2;
-		// a response that answers it was asked it whenever it came.
-		asked := 0
-		for _, r := range responses {
-			_, answered := r.Answers["pilot"]
-			if answered || r.SubmittedAt.Before(t1) || !r.SubmittedAt.Before(t2) {
-				asked++
-			}
-		}
-		sum := tally.Workshops["data-governance"]
-		if len(responses) != 6 || asked != 4 {
-			t.Fatalf("the test stored %d responses, %d asked pilot; it means 6 and 4", len(responses), asked)
-		}
-		if sum.Asked("pilot") != asked || sum.Asked("satisfaction") != len(responses) || sum.Answered("pilot") != 2 {
-			t.Errorf("asked pilot %d, satisfaction %d, answered pilot %d; want %d, %d, 2",
-				sum.Asked("pilot"), sum.Asked("satisfaction"), sum.Answered("pilot"), asked, len(responses))
-		}
-	})
+	}
+	sum := tally.Workshops["data-governance"]
+	if len(responses) != 6 || asked != 4 {
+		t.Fatalf("the test stored %d responses, %d asked pilot; it means 6 and 4", len(responses), asked)
+	}
+	if sum.Asked("pilot") != asked || sum.Asked("satisfaction") != len(responses) || sum.Answered("pilot") != 2 {
+		t.Errorf("asked pilot %d, satisfaction %d, answered pilot %d; want %d, %d, 2",
+			sum.Asked("pilot"), sum.Asked("satisfaction"), sum.Answered("pilot"), asked, len(responses))
+	}
+}
 
-	t.Run("OKStartingTogether", func(t *testing.T) {
-		place := b.New(t)
-		stores := []store.Store{mustOpenAt(t, b, place), mustOpenAt(t, b, place), mustOpenAt(t, b, place)}
-		mustRecord(t, stores[0], formsA, t0)
-		var wg sync.WaitGroup
-		errs := make([]error, len(stores))
-		for i, s := range stores {
-			wg.Add(1)
-			go func(i int, s store.Store) {
-				defer wg.Done()
-				_, errs[i] = s.RecordForms(ctx, formsB, t1)
-			}(i, s)
+// testStartingTogether starts three stores on one place with forms B at
+// once, after forms A: every question is recorded once.
+func testStartingTogether(t *testing.T, b Backend, f periodsFixture) {
+	place := b.New(t)
+	stores := []store.Store{mustOpenAt(t, b, place), mustOpenAt(t, b, place), mustOpenAt(t, b, place)}
+	mustRecord(t, stores[0], f.formsA, f.t0)
+	var wg sync.WaitGroup
+	errs := make([]error, len(stores))
+	for i, s := range stores {
+		wg.Add(1)
+		go func(i int, s store.Store) {
+			defer wg.Done()
+			_, errs[i] = s.RecordForms(context.Background(), f.formsB, f.t1)
+		}(i, s)
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("store %d: %v", i, err)
 		}
-		wg.Wait()
-		for i, err := range errs {
-			if err != nil {
-				t.Errorf("store %d: %v", i, err)
-			}
-		}
-		if got := mustPeriods(t, stores[1]); !reflect.DeepEqual(got, wantB) {
-			t.Errorf("three starts at once: %v, want %v", got, wantB)
-		}
-		if n := b.Count(t, place, `SELECT count(*) FROM question_periods`); n != 6 {
-			t.Errorf("%d rows, want 6 (one per question and change)", n)
-		}
-	})
+	}
+	if got, want := mustPeriods(t, stores[1]), f.periodsB(); !reflect.DeepEqual(got, want) {
+		t.Errorf("three starts at once: %v, want %v", got, want)
+	}
+	if n := b.Count(t, place, `SELECT count(*) FROM question_periods`); n != 6 {
+		t.Errorf("%d rows, want 6 (one per question and change)", n)
+	}
 }
