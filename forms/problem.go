@@ -34,6 +34,7 @@ const (
 	MsgUnavailable     = "err_unavailable"
 	MsgBody            = "err_body"
 	MsgTooManyChanges  = "err_too_many_changes"
+	MsgNotAsked        = "err_not_asked"
 )
 
 // MessageKeys lists every Msg key, for the app's test that each is in every
@@ -43,6 +44,6 @@ func MessageKeys() []string {
 		MsgInvalid, MsgRequired, MsgNotAScore, MsgOutOfRange, MsgOneScore, MsgOneChoice,
 		MsgUnknownOption, MsgDuplicateChoice, MsgOneText, MsgInvalidText, MsgTooLong,
 		MsgUnknownQuestion, MsgWrongType, MsgSubmissionID, MsgSubmissionTaken, MsgLanguage,
-		MsgClosed, MsgNotFound, MsgUnavailable, MsgBody, MsgTooManyChanges,
+		MsgClosed, MsgNotFound, MsgUnavailable, MsgBody, MsgTooManyChanges, MsgNotAsked,
 	}
 }

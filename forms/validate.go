@@ -57,7 +57,9 @@ func ValidSubmissionID(s string) bool {
 }
 
 // Validate checks in against the workshop's questions and returns the answers
-// to store, or an *Error with code EINVALID and a Problem per question id.
+// to store, or an *Error with code EINVALID and a Problem per question id. A
+// question whose condition does not hold is not asked: an answer to it is
+// refused (MsgNotAsked), and it is not required.
 // Nothing partial is ever returned. The second argument, once the language of
 // the messages, is unused: what is wrong is said by keys, which the app puts
 // into the participant's words.
@@ -72,6 +74,14 @@ func (w *Workshop) Validate(in Input, _ string) (Answers, error) {
 	}
 	for _, q := range w.Questions {
 		raw := nonEmpty(in[q.ID])
+		// Conditions read earlier questions only, so the answers so far
+		// decide whether q is asked.
+		if !q.Applies(answers) {
+			if len(raw) > 0 {
+				fields[q.ID] = Problem{Key: MsgNotAsked}
+			}
+			continue
+		}
 		if len(raw) == 0 {
 			if q.Required {
 				fields[q.ID] = Problem{Key: MsgRequired}
@@ -89,6 +99,35 @@ func (w *Workshop) Validate(in Input, _ string) (Answers, error) {
 		return nil, &Error{Code: EINVALID, Key: MsgInvalid, Fields: fields}
 	}
 	return answers, nil
+}
+
+// Asked returns in without the answers to questions that stopped applying:
+// a participant who changes an earlier answer on the form gets no error for
+// a follow-up she can no longer see. Answers to unknown questions are kept,
+// so that Validate still refuses them.
+func (w *Workshop) Asked(in Input) Input {
+	v := validatorInstance()
+	answers := Answers{}
+	out := make(Input, len(in))
+	for id, vals := range in {
+		if w.Question(id) == nil {
+			out[id] = vals
+		}
+	}
+	for _, q := range w.Questions {
+		if !q.Applies(answers) {
+			continue
+		}
+		if vals, ok := in[q.ID]; ok {
+			out[q.ID] = vals
+		}
+		if raw := nonEmpty(in[q.ID]); len(raw) > 0 {
+			if a, p := checkAnswer(v, q, raw); p.Key == "" {
+				answers[q.ID] = a
+			}
+		}
+	}
+	return out
 }
 
 func nonEmpty(vals []string) []string {
