@@ -19,37 +19,37 @@ import (
 )
 
 // The forms file before and after the organizer edits it on the second day:
-// data-governance loses its two pilot questions and gains usefulness (a
-// rating) and follow_up (a single choice); leading-change stays as it was.
+// alpha loses its two pilot questions and gains usefulness (a rating) and
+// follow_up (a single choice); beta stays as it was.
 const (
 	changesBefore = `
 workshops:
-  - slug: data-governance
-    title: Data Governance
+  - slug: alpha
+    title: Alpha session
     questions:
-      - {id: satisfaction, type: rating, required: true, label: "How satisfied are you?"}
+      - {id: overall, type: rating, required: true, label: "How was the session?"}
       - {id: pilot_comment, type: text, label: "What about the pilot?"}
       - {id: pilot_score, type: nps, label: "Would you recommend the pilot?"}
-  - slug: leading-change
-    title: Leading Change
+  - slug: beta
+    title: Beta session
     questions:
-      - {id: satisfaction, type: rating, required: true, label: "How satisfied are you?"}
+      - {id: overall, type: rating, required: true, label: "How was the session?"}
 `
 	changesAfter = `
 workshops:
-  - slug: data-governance
-    title: Data Governance
+  - slug: alpha
+    title: Alpha session
     questions:
-      - {id: satisfaction, type: rating, required: true, label: "How satisfied are you?"}
+      - {id: overall, type: rating, required: true, label: "How was the session?"}
       - {id: usefulness, type: rating, label: "How useful was it?"}
       - id: follow_up
         type: single
         label: Would you like a follow-up session?
         options: [{id: "yes", label: "Yes"}, {id: "no", label: "No"}]
-  - slug: leading-change
-    title: Leading Change
+  - slug: beta
+    title: Beta session
     questions:
-      - {id: satisfaction, type: rating, required: true, label: "How satisfied are you?"}
+      - {id: overall, type: rating, required: true, label: "How was the session?"}
 `
 )
 
@@ -111,16 +111,16 @@ func testWorkbookFormsChanged(t *testing.T, open func() store.Store) {
 		t.Fatal(err)
 	}
 	for i := 0; i < 23; i++ {
-		a := forms.Answers{"satisfaction": {Number: 1 + i%5}}
+		a := forms.Answers{"overall": {Number: 1 + i%5}}
 		if i%3 != 0 {
 			a["pilot_score"] = forms.Answer{Number: i % 11}
 		}
 		if i%4 == 1 {
 			a["pilot_comment"] = forms.Answer{Text: fmt.Sprintf("pilot note %d", i)}
 		}
-		save(db, "data-governance", start.Add(time.Duration(i)*time.Hour), a)
+		save(db, "alpha", start.Add(time.Duration(i)*time.Hour), a)
 		if i%3 == 0 {
-			save(db, "leading-change", start.Add(time.Duration(i)*time.Hour), forms.Answers{"satisfaction": {Number: 4}})
+			save(db, "beta", start.Add(time.Duration(i)*time.Hour), forms.Answers{"overall": {Number: 4}})
 		}
 	}
 	db.Close()
@@ -131,25 +131,25 @@ func testWorkbookFormsChanged(t *testing.T, open func() store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(change.Added, " ") != "data-governance/usefulness data-governance/follow_up" ||
-		strings.Join(change.Removed, " ") != "data-governance/pilot_comment data-governance/pilot_score" {
+	if strings.Join(change.Added, " ") != "alpha/usefulness alpha/follow_up" ||
+		strings.Join(change.Removed, " ") != "alpha/pilot_comment alpha/pilot_score" {
 		t.Fatalf("change %+v", change)
 	}
 	for i := 0; i < 17; i++ {
-		a := forms.Answers{"satisfaction": {Number: 1 + (i*2)%5}}
+		a := forms.Answers{"overall": {Number: 1 + (i*2)%5}}
 		if i%2 == 0 {
 			a["usefulness"] = forms.Answer{Number: 1 + i%5}
 		}
 		if i%3 != 2 {
 			a["follow_up"] = forms.Answer{Choices: []string{[]string{"yes", "no"}[i%2]}}
 		}
-		save(db, "data-governance", restart.Add(time.Duration(i)*time.Minute), a)
+		save(db, "alpha", restart.Add(time.Duration(i)*time.Minute), a)
 		if i%4 == 0 {
-			save(db, "leading-change", restart.Add(time.Duration(i)*time.Minute), forms.Answers{"satisfaction": {Number: 2}})
+			save(db, "beta", restart.Add(time.Duration(i)*time.Minute), forms.Answers{"overall": {Number: 2}})
 		}
 	}
 	// A replica still on the old file during a rolling restart.
-	save(db, "data-governance", restart.Add(90*time.Second), forms.Answers{"satisfaction": {Number: 3}, "pilot_score": {Number: 10}})
+	save(db, "alpha", restart.Add(90*time.Second), forms.Answers{"overall": {Number: 3}, "pilot_score": {Number: 10}})
 
 	// What the app hands the export: the recorded periods, and the questions
 	// stored answers have that the new file lacks.
@@ -176,15 +176,15 @@ func testWorkbookFormsChanged(t *testing.T, open func() store.Store) {
 	b := openBook(t, buf.Bytes())
 
 	// The test's own figures.
-	var dg []*forms.Response
+	var alpha []*forms.Response
 	for _, r := range stored {
-		if r.Workshop == "data-governance" {
-			dg = append(dg, r)
+		if r.Workshop == "alpha" {
+			alpha = append(alpha, r)
 		}
 	}
 	askedOf := func(id string, beforeRestart bool) int {
 		n := 0
-		for _, r := range dg {
+		for _, r := range alpha {
 			if _, ok := r.Answers[id]; ok || r.SubmittedAt.Before(restart) == beforeRestart {
 				n++
 			}
@@ -192,17 +192,18 @@ func testWorkbookFormsChanged(t *testing.T, open func() store.Store) {
 		return n
 	}
 	want := map[string][2]int{ // n, asked of
-		"usefulness":    {answered(dg, "usefulness"), askedOf("usefulness", false)},
-		"follow_up":     {answered(dg, "follow_up"), askedOf("follow_up", false)},
-		"pilot_comment": {answered(dg, "pilot_comment"), askedOf("pilot_comment", true)},
-		"pilot_score":   {answered(dg, "pilot_score"), askedOf("pilot_score", true)},
+		"usefulness":    {answered(alpha, "usefulness"), askedOf("usefulness", false)},
+		"follow_up":     {answered(alpha, "follow_up"), askedOf("follow_up", false)},
+		"pilot_comment": {answered(alpha, "pilot_comment"), askedOf("pilot_comment", true)},
+		"pilot_score":   {answered(alpha, "pilot_score"), askedOf("pilot_score", true)},
 	}
-	if want["pilot_score"][1] != 24 || want["usefulness"][1] != 18 || len(dg) != 41 {
-		t.Fatalf("the test means 41 responses, 24 asked pilot_score, 18 usefulness: %v of %d", want, len(dg))
+	if want["pilot_score"][1] != 24 || want["usefulness"][1] != 18 || len(alpha) != 41 {
+		t.Fatalf("the test means 41 responses, 24 asked pilot_score, 18 usefulness: %v of %d", want, len(alpha))
 	}
 
 	t.Run("WorkshopSheet", func(t *testing.T) {
-		const sh = "data-governance"
+		b := b.with(t)
+		const sh = "alpha"
 		rows := b.rows(sh)
 		top := findRow(t, rows, 1, "Questions changed", 2)
 		if got := strings.Join(rows[top][:6], "|"); got != "Question|Text|n|Asked of|Change|In the form (UTC)" {
@@ -229,12 +230,12 @@ func testWorkbookFormsChanged(t *testing.T, open func() store.Store) {
 		if strings.Join(listed, " ") != "usefulness follow_up pilot_comment pilot_score" {
 			t.Errorf("changed questions %v: the new ones in form order, then the removed ones", listed)
 		}
-		// The ratings table gives asked of beside n; satisfaction was asked
+		// The ratings table gives asked of beside n; overall was asked
 		// of every response.
-		for _, id := range []string{"satisfaction", "usefulness"} {
+		for _, id := range []string{"overall", "usefulness"} {
 			r := findRow(t, rows, 1, id, top+6)
-			b.wantNum(sh, c(3, r), float64(answered(dg, id)))
-			asked := len(dg)
+			b.wantNum(sh, c(3, r), float64(answered(alpha, id)))
+			asked := len(alpha)
 			if id == "usefulness" {
 				asked = want[id][1]
 			}
@@ -243,17 +244,18 @@ func testWorkbookFormsChanged(t *testing.T, open func() store.Store) {
 		choice := findRow(t, rows, 1, "follow_up", top+6)
 		b.wantNum(sh, c(3, findRow(t, rows, 2, "People who answered", choice)), float64(want["follow_up"][0]))
 		b.wantNum(sh, c(3, findRow(t, rows, 2, "Asked of (responses whose form had it)", choice)), float64(want["follow_up"][1]))
-		b.wantNum(sh, "C2", float64(len(dg)))
+		b.wantNum(sh, "C2", float64(len(alpha)))
 
-		// leading-change did not change: no table.
-		for _, row := range b.rows("leading-change") {
+		// beta did not change: no table.
+		for _, row := range b.rows("beta") {
 			if len(row) > 0 && row[0] == "Questions changed" {
-				t.Error("leading-change lists changes it did not have")
+				t.Error("beta lists changes it did not have")
 			}
 		}
 	})
 
 	t.Run("Overview", func(t *testing.T) {
+		b := b.with(t)
 		rows := b.rows("Overview")
 		col := 0
 		for i, h := range rows[0] {
@@ -266,16 +268,17 @@ func testWorkbookFormsChanged(t *testing.T, open func() store.Store) {
 		}
 		wantText := fmt.Sprintf("usefulness added: asked of %d of %d responses\nfollow_up added: asked of %d of %d responses\n"+
 			"pilot_comment removed: asked of %d of %d responses\npilot_score removed: asked of %d of %d responses",
-			want["usefulness"][1], len(dg), want["follow_up"][1], len(dg), want["pilot_comment"][1], len(dg), want["pilot_score"][1], len(dg))
+			want["usefulness"][1], len(alpha), want["follow_up"][1], len(alpha), want["pilot_comment"][1], len(alpha), want["pilot_score"][1], len(alpha))
 		if got := b.str("Overview", c(col, 2)); got != wantText {
-			t.Errorf("data-governance: %q, want %q", got, wantText)
+			t.Errorf("alpha: %q, want %q", got, wantText)
 		}
 		if got := b.str("Overview", c(col, 3)); got != "" {
-			t.Errorf("leading-change: %q, want nothing", got)
+			t.Errorf("beta: %q, want nothing", got)
 		}
 	})
 
 	t.Run("About", func(t *testing.T) {
+		b := b.with(t)
 		rows := b.rows("About")
 		head := findRow(t, rows, 1, "Question id", 2)
 		if got := strings.Join(rows[head-1][:8], "|"); got != "Question id|Type|Required|Scale or options (id = English label)|Text (English)|Asked in|n|Asked of" {
@@ -287,7 +290,7 @@ func testWorkbookFormsChanged(t *testing.T, open func() store.Store) {
 				all++
 			}
 		}
-		wantRows := map[string][2]int{"satisfaction": {answered(stored, "satisfaction"), all}}
+		wantRows := map[string][2]int{"overall": {answered(stored, "overall"), all}}
 		for id, v := range want {
 			wantRows[id] = v
 		}
@@ -300,10 +303,10 @@ func testWorkbookFormsChanged(t *testing.T, open func() store.Store) {
 			r := findRow(t, rows, 1, id, head+1)
 			b.wantNum("About", c(7, r), float64(wantRows[id][0]))
 			b.wantNum("About", c(8, r), float64(wantRows[id][1]))
-			if id == "pilot_score" && (rows[r-1][3] != "no longer in the forms file" || rows[r-1][5] != "data-governance (until 2025-06-25 08:30)") {
+			if id == "pilot_score" && (rows[r-1][3] != "no longer in the forms file" || rows[r-1][5] != "alpha (until 2025-06-25 08:30)") {
 				t.Errorf("codebook row of a removed question: %q", rows[r-1])
 			}
-			if id == "follow_up" && rows[r-1][5] != "data-governance (since 2025-06-25 08:30)" {
+			if id == "follow_up" && rows[r-1][5] != "alpha (since 2025-06-25 08:30)" {
 				t.Errorf("codebook row of an added question: %q", rows[r-1])
 			}
 		}
@@ -313,12 +316,12 @@ func testWorkbookFormsChanged(t *testing.T, open func() store.Store) {
 	t.Run("OneWorkshop", func(t *testing.T) {
 		// The download of one workshop: its own changes only, and the
 		// Overview has the column only when that workshop changed.
-		for _, slug := range []string{"data-governance", "leading-change"} {
+		for _, slug := range []string{"alpha", "beta"} {
 			src := func(ctx context.Context, fn func(*forms.Response) error) error {
 				return db.EachResponse(ctx, store.Filter{Workshop: slug}, fn)
 			}
 			var own []*forms.Question
-			if slug == "data-governance" {
+			if slug == "alpha" {
 				own = retired
 			}
 			wb, err := export.Build(ctx, after, src, export.Options{Workshop: slug, Retired: own, Periods: periods})
@@ -333,10 +336,10 @@ func testWorkbookFormsChanged(t *testing.T, open func() store.Store) {
 			b := openBook(t, buf.Bytes())
 			head := b.rows("Overview")[0]
 			hasColumn := head[len(head)-1] == "Questions changed during the forum"
-			if hasColumn != (slug == "data-governance") {
+			if hasColumn != (slug == "alpha") {
 				t.Errorf("%s: Overview header %q", slug, head)
 			}
-			if slug == "data-governance" {
+			if slug == "alpha" {
 				b.wantNum(slug, c(4, findRow(t, b.rows(slug), 1, "pilot_score", 3)), float64(want["pilot_score"][1]))
 			}
 		}

@@ -24,8 +24,10 @@ func defused(s string) string {
 
 func TestCSV(t *testing.T) {
 	s := seed(t)
-	f := forms.Default()
-	for _, slug := range []string{"", "data-governance"} {
+	f := s.forms
+	// beta has a question of its own, after the comment, so that the
+	// carriage-return text below is followed by a comma in both files.
+	for _, slug := range []string{"", "beta"} {
 		name := slug
 		if name == "" {
 			name = "All"

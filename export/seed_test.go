@@ -9,13 +9,16 @@ import (
 
 	"feedback/export"
 	"feedback/forms"
+	"feedback/forms/formstest"
 	"feedback/store"
 )
 
-// The seeded forum: a known set of responses in three workshops (none in the
-// other five), covering every question type, answers skipped here and there,
-// text in Cyrillic, Arabic and Chinese, and texts that look like formulas.
-var seedCounts = map[string]int{"data-governance": 40, "digital-government": 13, "next-generation": 3}
+// The seeded forum, on the small forms file of formstest: a known set of
+// responses to its two workshops, covering every question type and beta's
+// own question, answers skipped here and there, text in Cyrillic, Arabic and
+// Chinese, and texts that look like formulas. Beta has the most responses
+// and the carriage-return formula (see TestCSV).
+var seedCounts = map[string]int{"alpha": 13, "beta": 40}
 
 // formulaTexts must come out of every export as the very text typed.
 var formulaTexts = []string{
@@ -38,34 +41,29 @@ var plainTexts = []string{
 }
 
 var (
-	roleSeq   = []string{"national_government", "national_government", "local_government", "national_government", "international_organization", "academia", "", "national_government", "local_government", "civil_society"}
-	regionSeq = []string{"africa", "asia_pacific", "eastern_europe", "latin_america_caribbean", "western_europe_others", "", "asia_pacific"}
-	genderSeq = []string{"woman", "man", "woman", "man", "another", "prefer_not_to_say", "woman", "man"}
-	formats   = []string{"presentations", "case_studies", "group_exercises", "peer_exchange", "practical_tools"}
-	langSeq   = []string{"en", "ru", "ar", "fr", "zh", "es", "uz"}
+	sectorSeq = []string{"government", "government", "academia", "", "other", "government", "academia"}
+	formats   = []string{"talks", "exercises"}
+	// Four languages a turn to the texts' three, so that a comment's
+	// language does not follow from its text (both go by the response's
+	// number).
+	langSeq = []string{"en", "fr", "ar", "fr"}
 )
 
 var seedStart = time.Date(2025, 6, 25, 9, 0, 0, 0, time.UTC)
 
-// seedAnswers returns the i-th seeded response's answers; global numbers the
-// response across workshops so that texts differ between workshops.
-func seedAnswers(i, global int) forms.Answers {
-	a := forms.Answers{
-		"satisfaction": {Number: 1 + (i*7+3)%5},
-		"relevance":    {Number: 1 + (i*3)%5},
-	}
+// seedAnswers returns the answers of the i-th seeded response to workshop w;
+// global numbers the response across workshops so that texts differ between
+// workshops.
+func seedAnswers(w *forms.Workshop, i, global int) forms.Answers {
+	a := forms.Answers{"overall": {Number: 1 + (i*7+3)%5}}
 	if i%4 != 0 {
-		a["knowledge_before"] = forms.Answer{Number: 1 + i%3}
+		a["pace"] = forms.Answer{Number: 1 + (i*2)%3}
 	}
-	if i%5 != 0 {
-		a["knowledge_after"] = forms.Answer{Number: 3 + i%3}
-	}
-	if i%3 != 2 {
-		a["apply"] = forms.Answer{Number: 1 + (i*11)%5}
-	}
-	a["facilitation"] = forms.Answer{Number: 5 - i%2}
 	if i%6 != 5 {
 		a["recommend"] = forms.Answer{Number: (i * 5) % 11}
+	}
+	if v := sectorSeq[i%len(sectorSeq)]; v != "" {
+		a["sector"] = forms.Answer{Choices: []string{v}}
 	}
 	if i%7 != 0 {
 		var chosen []string
@@ -75,22 +73,17 @@ func seedAnswers(i, global int) forms.Answers {
 			}
 		}
 		if len(chosen) > 0 {
-			a["useful_formats"] = forms.Answer{Choices: chosen}
-		}
-	}
-	for id, seq := range map[string][]string{"role": roleSeq, "region": regionSeq, "gender": genderSeq} {
-		if v := seq[i%len(seq)]; v != "" {
-			a[id] = forms.Answer{Choices: []string{v}}
+			a["formats"] = forms.Answer{Choices: chosen}
 		}
 	}
 	switch global % 3 {
 	case 0:
-		a["takeaway"] = forms.Answer{Text: formulaTexts[(global/3)%len(formulaTexts)]}
+		a["comment"] = forms.Answer{Text: formulaTexts[(global/3)%len(formulaTexts)]}
 	case 1:
-		a["takeaway"] = forms.Answer{Text: plainTexts[(global/3)%len(plainTexts)]}
+		a["comment"] = forms.Answer{Text: plainTexts[(global/3)%len(plainTexts)]}
 	}
-	if global%4 == 1 {
-		a["improve"] = forms.Answer{Text: fmt.Sprintf("%s (#%d)", plainTexts[global%len(plainTexts)], global)}
+	if w.Question("beta_idea") != nil && global%4 == 1 {
+		a["beta_idea"] = forms.Answer{Text: fmt.Sprintf("%s (#%d)", plainTexts[global%len(plainTexts)], global)}
 	}
 	return a
 }
@@ -99,6 +92,7 @@ func seedAnswers(i, global int) forms.Answers {
 // itself.
 type seeded struct {
 	db        *store.DB
+	forms     *forms.Forms
 	responses []*forms.Response // in submission order, with their public ids
 }
 
@@ -121,8 +115,19 @@ func (s *seeded) source(slug string) export.Source {
 	}
 }
 
-// seed stores the seeded forum in a real SQLite file.
+// seed stores the seeded forum, on formstest's small forms file, in a real
+// SQLite file.
 func seed(t testing.TB) *seeded {
+	t.Helper()
+	return seedForms(t, formstest.Small(t), seedCounts, func(w *forms.Workshop, i, global int) (string, forms.Answers) {
+		return langSeq[global%len(langSeq)], seedAnswers(w, i, global)
+	})
+}
+
+// seedForms stores counts[slug] responses to each workshop of f, in a real
+// SQLite file; answers gives the language and answers of the i-th response
+// to a workshop, the global-th in all.
+func seedForms(t testing.TB, f *forms.Forms, counts map[string]int, answers func(w *forms.Workshop, i, global int) (lang string, a forms.Answers)) *seeded {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "feedback.db"), store.Options{})
@@ -130,24 +135,24 @@ func seed(t testing.TB) *seeded {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	s := &seeded{db: db}
-	f := forms.Default()
+	s := &seeded{db: db, forms: f}
 	global := 0
 	// Interleave the workshops, as at the forum, so the export cannot rely
 	// on responses arriving grouped.
 	for i := 0; ; i++ {
 		more := false
 		for _, w := range f.Workshops {
-			if i >= seedCounts[w.Slug] {
+			if i >= counts[w.Slug] {
 				continue
 			}
 			more = true
+			lang, a := answers(w, i, global)
 			r := &forms.Response{
 				SubmissionID: fmt.Sprintf("00000000-0000-4000-8000-%012d", global),
 				Workshop:     w.Slug,
-				Lang:         langSeq[global%len(langSeq)],
+				Lang:         lang,
 				SubmittedAt:  seedStart.Add(time.Duration(global) * time.Minute),
-				Answers:      seedAnswers(i, global),
+				Answers:      a,
 			}
 			saved, err := db.SaveResponse(ctx, r)
 			if err != nil {

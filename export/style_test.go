@@ -107,7 +107,7 @@ func TestQuotePrefix(t *testing.T) {
 	keys := map[export.QuoteKey]bool{}
 	starredFormula, starredPlain := false, false
 	for _, r := range s.responses {
-		text := r.Answers["takeaway"].Text
+		text := r.Answers["comment"].Text
 		switch {
 		case text == formulaTexts[0] && !starredFormula:
 			starredFormula = true
@@ -116,10 +116,10 @@ func TestQuotePrefix(t *testing.T) {
 		default:
 			continue
 		}
-		keys[export.QuoteKey{ResponseID: r.ID, Question: "takeaway"}] = true
+		keys[export.QuoteKey{ResponseID: r.ID, Question: "comment"}] = true
 	}
 	if !starredFormula || !starredPlain {
-		t.Fatal("seed has no takeaway to star")
+		t.Fatal("seed has no comment to star")
 	}
 	b, _ := buildBook(t, s, export.Options{KeyQuotes: keys})
 	xfs := cellFormats(t, b)
@@ -187,11 +187,9 @@ func TestQuotePrefix(t *testing.T) {
 		}
 	}
 	var comments int
-	for _, r := range s.responses {
-		for _, q := range []string{"takeaway", "improve", "next_step"} {
-			if looksLikeFormula(r.Answers[q].Text) {
-				comments++
-			}
+	for _, cm := range commentsOf(s.forms, s.responses) {
+		if looksLikeFormula(cm.text) {
+			comments++
 		}
 	}
 	for sheet, want := range map[string]int{"Comments": comments, "Responses": comments, "Key quotes": 1} {

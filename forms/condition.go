@@ -198,25 +198,8 @@ func (p *parser) condition(n *yaml.Node, path []any, asked map[string]*Question)
 	case len(fc.In) == 0:
 		return nil, p.failAt(n, "show_if: question %q needs in: [values] or answered: true", fc.Question)
 	}
-	switch {
-	case q.IsScore():
-		c.numeric = true
-		for i := range fc.In {
-			v, err := strconv.Atoi(fc.In[i].Value)
-			if err != nil || fc.In[i].Kind != yaml.ScalarNode || v < q.Min || v > q.Max {
-				return nil, p.failAt(&fc.In[i], "show_if: %q is not a score of question %q (%d to %d)", fc.In[i].Value, q.ID, q.Min, q.Max)
-			}
-			c.In = append(c.In, strconv.Itoa(v))
-		}
-	case q.IsChoice():
-		for i := range fc.In {
-			if _, ok := q.Option(fc.In[i].Value); !ok || fc.In[i].Kind != yaml.ScalarNode {
-				return nil, p.failAt(&fc.In[i], "show_if: %q is not an option of question %q (%s)", fc.In[i].Value, q.ID, strings.ReplaceAll(optionList(q), " ", ", "))
-			}
-			c.In = append(c.In, fc.In[i].Value)
-		}
-	default:
-		return nil, p.failAt(n, "show_if: question %q is a text: only answered: true can be asked of it", q.ID)
+	if err := p.inValues(c, q, fc.In, n); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -236,6 +219,32 @@ func (p *parser) knownKeys(n *yaml.Node, what string, keys ...string) error {
 		if k := n.Content[i]; !slices.Contains(keys, k.Value) {
 			return p.failAt(k, "%s: unknown field %q (known: %s)", what, k.Value, strings.Join(keys, ", "))
 		}
+	}
+	return nil
+}
+
+// inValues reads the in: list of a condition on question q: scores on its
+// scale, or its options.
+func (p *parser) inValues(c *Condition, q *Question, in []yaml.Node, n *yaml.Node) error {
+	switch {
+	case q.IsScore():
+		c.numeric = true
+		for i := range in {
+			v, err := strconv.Atoi(in[i].Value)
+			if err != nil || in[i].Kind != yaml.ScalarNode || v < q.Min || v > q.Max {
+				return p.failAt(&in[i], "show_if: %q is not a score of question %q (%d to %d)", in[i].Value, q.ID, q.Min, q.Max)
+			}
+			c.In = append(c.In, strconv.Itoa(v))
+		}
+	case q.IsChoice():
+		for i := range in {
+			if _, ok := q.Option(in[i].Value); !ok || in[i].Kind != yaml.ScalarNode {
+				return p.failAt(&in[i], "show_if: %q is not an option of question %q (%s)", in[i].Value, q.ID, strings.ReplaceAll(optionList(q), " ", ", "))
+			}
+			c.In = append(c.In, in[i].Value)
+		}
+	default:
+		return p.failAt(n, "show_if: question %q is a text: only answered: true can be asked of it", q.ID)
 	}
 	return nil
 }

@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -134,6 +133,45 @@ func (p *parser) fail(path []any, format string, args ...any) error {
 }
 
 func (p *parser) forms(ff *fileForms) (*Forms, error) {
+	f, err := p.header(ff)
+	if err != nil {
+		return nil, err
+	}
+	if len(ff.Workshops) == 0 {
+		return nil, p.fail(nil, "no workshops: the file needs a workshops: list")
+	}
+	shared, err := p.items(ff.Questions, []any{"questions"}, nil, "")
+	if err != nil {
+		return nil, err
+	}
+	named, err := p.questionnaires(ff)
+	if err != nil {
+		return nil, err
+	}
+	slugs := map[string]bool{}
+	for i := range ff.Workshops {
+		w, err := p.workshop(ff, i, shared, named)
+		if err != nil {
+			return nil, err
+		}
+		if slugs[w.Slug] {
+			return nil, p.fail([]any{"workshops", i, "slug"}, "duplicate workshop slug %q", w.Slug)
+		}
+		slugs[w.Slug] = true
+		f.Workshops = append(f.Workshops, w)
+	}
+	if err := p.consistent(f); err != nil {
+		return nil, err
+	}
+	if err := p.figures(f, ff.Figures); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// header reads what the file says of the whole forum: its title, time zone
+// and languages.
+func (p *parser) header(ff *fileForms) (*Forms, error) {
 	f := &Forms{Title: ff.Title, Languages: ff.Languages, Location: time.UTC}
 	if ff.Title != nil {
 		if err := p.text(ff.Title, []any{"title"}, "title"); err != nil {
@@ -155,13 +193,11 @@ func (p *parser) forms(ff *fileForms) (*Forms, error) {
 			return nil, p.fail([]any{"languages", i}, "unknown language %q (known: %s)", l, strings.Join(Languages, ", "))
 		}
 	}
-	if len(ff.Workshops) == 0 {
-		return nil, p.fail(nil, "no workshops: the file needs a workshops: list")
-	}
-	shared, err := p.items(ff.Questions, []any{"questions"}, nil, "")
-	if err != nil {
-		return nil, err
-	}
+	return f, nil
+}
+
+// questionnaires reads the named lists of questions.
+func (p *parser) questionnaires(ff *fileForms) (map[string][]*Question, error) {
 	named := map[string][]*Question{}
 	for _, name := range sortedKeys(ff.Questionnaires) {
 		if !idPattern.MatchString(name) || name == "none" {
@@ -176,196 +212,50 @@ func (p *parser) forms(ff *fileForms) (*Forms, error) {
 		}
 		named[name] = qs
 	}
-	slugs := map[string]bool{}
-	for i := range ff.Workshops {
-		fw := &ff.Workshops[i]
-		path := []any{"workshops", i}
-		if !slugPattern.MatchString(fw.Slug) {
-			return nil, p.fail(append(path, "slug"), "workshop slug %q must be lower-case letters, digits and dashes", fw.Slug)
-		}
-		if slugs[fw.Slug] {
-			return nil, p.fail(append(path, "slug"), "duplicate workshop slug %q", fw.Slug)
-		}
-		slugs[fw.Slug] = true
-		if err := p.text(fw.Title, append(path, "title"), "title"); err != nil {
-			return nil, err
-		}
-		w := &Workshop{Slug: fw.Slug, Title: fw.Title}
-		if fw.OpensAt != nil {
-			w.OpensAt = fw.OpensAt.UTC()
-		}
-		if fw.ClosesAt != nil {
-			w.ClosesAt = fw.ClosesAt.UTC()
-		}
-		if !w.OpensAt.IsZero() && !w.ClosesAt.IsZero() && !w.ClosesAt.After(w.OpensAt) {
-			return nil, p.fail(append(path, "closes_at"), "workshop %q closes_at must be after opens_at", fw.Slug)
-		}
-		w.Questionnaire = fw.Questionnaire
-		switch fw.Questionnaire {
-		case "":
-			w.Questions = append(w.Questions, shared...)
-		case "none":
-		default:
-			qs, ok := named[fw.Questionnaire]
-			if !ok {
-				return nil, p.fail(append(path, "questionnaire"), "workshop %q: unknown questionnaire %q (the file has: %s)", fw.Slug, fw.Questionnaire, strings.Join(append(sortedKeys(ff.Questionnaires), "none"), ", "))
-			}
-			w.Questions = append(w.Questions, qs...)
-		}
-		own, err := p.items(fw.Questions, append(path, "questions"), w.Questions, " in workshop "+strconv.Quote(fw.Slug))
-		if err != nil {
-			return nil, err
-		}
-		w.Questions = append(w.Questions, own...)
-		if len(w.Questions) == 0 {
-			return nil, p.fail(path, "workshop %q has no questions", fw.Slug)
-		}
-		f.Workshops = append(f.Workshops, w)
+	return named, nil
+}
+
+// workshop reads workshop i: its schedule, its questionnaire (shared, one of
+// named, or none) and its own questions after it.
+func (p *parser) workshop(ff *fileForms, i int, shared []*Question, named map[string][]*Question) (*Workshop, error) {
+	fw := &ff.Workshops[i]
+	path := []any{"workshops", i}
+	if !slugPattern.MatchString(fw.Slug) {
+		return nil, p.fail(append(path, "slug"), "workshop slug %q must be lower-case letters, digits and dashes", fw.Slug)
 	}
-	if err := p.consistent(f); err != nil {
+	if err := p.text(fw.Title, append(path, "title"), "title"); err != nil {
 		return nil, err
 	}
-	if err := p.figures(f, ff.Figures); err != nil {
+	w := &Workshop{Slug: fw.Slug, Title: fw.Title, Questionnaire: fw.Questionnaire}
+	if fw.OpensAt != nil {
+		w.OpensAt = fw.OpensAt.UTC()
+	}
+	if fw.ClosesAt != nil {
+		w.ClosesAt = fw.ClosesAt.UTC()
+	}
+	if !w.OpensAt.IsZero() && !w.ClosesAt.IsZero() && !w.ClosesAt.After(w.OpensAt) {
+		return nil, p.fail(append(path, "closes_at"), "workshop %q closes_at must be after opens_at", fw.Slug)
+	}
+	switch fw.Questionnaire {
+	case "":
+		w.Questions = append(w.Questions, shared...)
+	case "none":
+	default:
+		qs, ok := named[fw.Questionnaire]
+		if !ok {
+			return nil, p.fail(append(path, "questionnaire"), "workshop %q: unknown questionnaire %q (the file has: %s)", fw.Slug, fw.Questionnaire, strings.Join(append(sortedKeys(ff.Questionnaires), "none"), ", "))
+		}
+		w.Questions = append(w.Questions, qs...)
+	}
+	own, err := p.items(fw.Questions, append(path, "questions"), w.Questions, " in workshop "+strconv.Quote(fw.Slug))
+	if err != nil {
 		return nil, err
 	}
-	return f, nil
-}
-
-// items reads a list of questions and section headings. before are the
-// questions the form asks ahead of the list (a workshop's own questions come
-// after its questionnaire's): conditions may name those and earlier items.
-func (p *parser) items(list []fileQuestion, path []any, before []*Question, where string) ([]*Question, error) {
-	asked := map[string]*Question{}
-	for _, q := range before {
-		asked[q.ID] = q
+	w.Questions = append(w.Questions, own...)
+	if len(w.Questions) == 0 {
+		return nil, p.fail(path, "workshop %q has no questions", fw.Slug)
 	}
-	var out []*Question
-	var section *Section
-	sectionAt, sectionQuestions := 0, 0
-	for i := range list {
-		fq, ipath := &list[i], append(append([]any{}, path...), i)
-		if fq.Section != nil {
-			if section != nil && sectionQuestions == 0 {
-				return nil, p.fail(append(append([]any{}, path...), sectionAt), "section %q has no questions before the next section", section.Title.Get(DefaultLanguage))
-			}
-			sec, err := p.section(fq, ipath, asked)
-			if err != nil {
-				return nil, err
-			}
-			section, sectionAt, sectionQuestions = sec, i, 0
-			continue
-		}
-		q, err := p.question(fq, ipath)
-		if err != nil {
-			return nil, err
-		}
-		if asked[q.ID] != nil {
-			return nil, p.fail(append(ipath, "id"), "duplicate question id %q%s", q.ID, where)
-		}
-		q.Section = section
-		if fq.ShowIf != nil {
-			if q.ShowIf, err = p.condition(fq.ShowIf, append(ipath, "show_if"), asked); err != nil {
-				return nil, err
-			}
-		}
-		asked[q.ID] = q
-		out = append(out, q)
-		sectionQuestions++
-		if q.Other {
-			o := otherQuestion(q)
-			if asked[o.ID] != nil {
-				return nil, p.fail(append(ipath, "other"), "question %q: other: true adds a question %q, but the form has one already", q.ID, o.ID)
-			}
-			asked[o.ID] = o
-			out = append(out, o)
-		}
-	}
-	if section != nil && sectionQuestions == 0 {
-		return nil, p.fail(append(append([]any{}, path...), sectionAt), "section %q has no questions after it", section.Title.Get(DefaultLanguage))
-	}
-	return out, nil
-}
-
-// section reads a section heading.
-func (p *parser) section(fq *fileQuestion, path []any, asked map[string]*Question) (*Section, error) {
-	if fq.ID != "" || fq.Type != "" || fq.Label != nil || fq.Options != nil || fq.Required {
-		return nil, p.fail(path, "an item is either a question (id:, type:, label:) or a section heading (section:, text:, show_if:), not both")
-	}
-	if err := p.text(fq.Section, append(path, "section"), "section"); err != nil {
-		return nil, err
-	}
-	if fq.Text != nil {
-		if err := p.text(fq.Text, append(path, "text"), "section text"); err != nil {
-			return nil, err
-		}
-	}
-	sec := &Section{Title: fq.Section, Text: fq.Text}
-	if fq.ShowIf != nil {
-		c, err := p.condition(fq.ShowIf, append(path, "show_if"), asked)
-		if err != nil {
-			return nil, err
-		}
-		sec.ShowIf = c
-	}
-	return sec, nil
-}
-
-// figures checks the declared figures against the questions the forms ask.
-func (p *parser) figures(f *Forms, ff *fileFigures) error {
-	if ff == nil {
-		return nil
-	}
-	find := func(id string) *Question {
-		for _, q := range f.Questions() {
-			if q.ID == id {
-				return q
-			}
-		}
-		return nil
-	}
-	if ff.Headline != "" {
-		q := find(ff.Headline)
-		if q == nil || q.Type != Rating {
-			return p.fail([]any{"figures", "headline"}, "figures: headline %q must be a rating question of the forms", ff.Headline)
-		}
-	}
-	if ff.Gain != nil {
-		if len(ff.Gain) != 2 {
-			return p.fail([]any{"figures", "gain"}, "figures: gain needs two ratings, [before, after]")
-		}
-		b, a := find(ff.Gain[0]), find(ff.Gain[1])
-		for i, q := range []*Question{b, a} {
-			if q == nil || q.Type != Rating {
-				return p.fail([]any{"figures", "gain", i}, "figures: gain: %q must be a rating question of the forms", ff.Gain[i])
-			}
-		}
-		if b.ID == a.ID {
-			return p.fail([]any{"figures", "gain"}, "figures: gain needs two different ratings, [before, after]")
-		}
-		if b.Min != a.Min || b.Max != a.Max {
-			return p.fail([]any{"figures", "gain"}, "figures: gain: %q (%d to %d) and %q (%d to %d) are not on one scale, so after − before means nothing", b.ID, b.Min, b.Max, a.ID, a.Min, a.Max)
-		}
-	}
-	for i, id := range ff.Profile {
-		q := find(id)
-		if q == nil || q.Type != Single {
-			return p.fail([]any{"figures", "profile", i}, "figures: profile: %q must be a single-choice question of the forms", id)
-		}
-		if slices.Contains(ff.Profile[:i], id) {
-			return p.fail([]any{"figures", "profile", i}, "figures: profile: %q is listed twice", id)
-		}
-	}
-	f.Figures = Figures{Headline: ff.Headline, Gain: ff.Gain, Profile: ff.Profile}
-	return nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
+	return w, nil
 }
 
 // consistent refuses two workshops that ask a question of the same id with a
@@ -415,60 +305,8 @@ func (p *parser) question(fq *fileQuestion, path []any) (*Question, error) {
 	if fq.Text != nil {
 		return nil, p.fail(append(path, "text"), "question %q: text: is for a section heading; a question's note under its label is hint:", fq.ID)
 	}
-	switch q.Type {
-	case Rating, NPS:
-		q.Min, q.Max = 1, 5
-		if q.Type == NPS {
-			q.Min, q.Max = 0, 10
-		}
-		if fq.Min != nil {
-			q.Min = *fq.Min
-		}
-		if fq.Max != nil {
-			q.Max = *fq.Max
-		}
-		if q.Min >= q.Max {
-			return nil, p.fail(append(path, "max"), "question %q: min (%d) must be less than max (%d)", fq.ID, q.Min, q.Max)
-		}
-		// A negative difference is an overflow: bounds near the ends of int
-		// would otherwise pass as a short scale (found by FuzzParse).
-		if d := q.Max - q.Min; d > 100 || d < 0 {
-			return nil, p.fail(append(path, "max"), "question %q: a scale of more than 100 steps cannot be answered on a phone", fq.ID)
-		}
-	case Single, Multi:
-		if len(fq.Options) == 0 {
-			return nil, p.fail(path, "question %q is a %s choice but has no options", fq.ID, fq.Type)
-		}
-		seen := map[string]bool{}
-		for k, fo := range fq.Options {
-			opath := append(append([]any{}, path...), "options", k)
-			if fo.ID == "" {
-				return nil, p.fail(opath, "question %q: option without id", fq.ID)
-			}
-			if !idPattern.MatchString(fo.ID) {
-				return nil, p.fail(append(opath, "id"), "question %q: option id %q must start with a letter and use only a-z, 0-9 and _", fq.ID, fo.ID)
-			}
-			if seen[fo.ID] {
-				return nil, p.fail(append(opath, "id"), "question %q: duplicate option id %q", fq.ID, fo.ID)
-			}
-			seen[fo.ID] = true
-			if err := p.text(fo.Label, append(opath, "label"), fmt.Sprintf("option %q label", fo.ID)); err != nil {
-				return nil, err
-			}
-			q.Options = append(q.Options, Option(fo))
-		}
-	case FreeText:
-		q.MaxLength = DefaultMaxLength
-		if fq.MaxLength != nil {
-			q.MaxLength = *fq.MaxLength
-		}
-		if q.MaxLength < 1 || q.MaxLength > 10000 {
-			return nil, p.fail(append(path, "max_length"), "question %q: max_length must be between 1 and 10000", fq.ID)
-		}
-	case "":
-		return nil, p.fail(path, "question %q has no type (rating, nps, single, multi or text)", fq.ID)
-	default:
-		return nil, p.fail(append(path, "type"), "question %q has unknown type %q (rating, nps, single, multi or text)", fq.ID, fq.Type)
+	if err := p.answerRules(fq, q, path); err != nil {
+		return nil, err
 	}
 	if !q.IsScore() && (fq.Min != nil || fq.Max != nil) {
 		return nil, p.fail(path, "question %q: min and max are only for rating and nps questions", fq.ID)
@@ -491,92 +329,63 @@ func (p *parser) question(fq *fileQuestion, path []any) (*Question, error) {
 	return q, nil
 }
 
-// lineOf follows path (map keys and sequence indexes) from the document root
-// as far as it goes and returns the line of the deepest node reached.
-func lineOf(root *yaml.Node, path []any) int {
-	n := root
-	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-		n = n.Content[0]
-	}
-	line := n.Line
-	for _, step := range path {
-		var next *yaml.Node
-		switch s := step.(type) {
-		case string:
-			if n.Kind == yaml.MappingNode {
-				for i := 0; i+1 < len(n.Content); i += 2 {
-					if n.Content[i].Value == s {
-						line = n.Content[i].Line
-						next = n.Content[i+1]
-						break
-					}
-				}
+// answerRules reads what the question's type allows: a rating's scale, a
+// choice's options, a text's length.
+func (p *parser) answerRules(fq *fileQuestion, q *Question, path []any) error {
+	switch q.Type {
+	case Rating, NPS:
+		q.Min, q.Max = 1, 5
+		if q.Type == NPS {
+			q.Min, q.Max = 0, 10
+		}
+		if fq.Min != nil {
+			q.Min = *fq.Min
+		}
+		if fq.Max != nil {
+			q.Max = *fq.Max
+		}
+		if q.Min >= q.Max {
+			return p.fail(append(path, "max"), "question %q: min (%d) must be less than max (%d)", fq.ID, q.Min, q.Max)
+		}
+		// A negative difference is an overflow: bounds near the ends of int
+		// would otherwise pass as a short scale (found by FuzzParse).
+		if d := q.Max - q.Min; d > 100 || d < 0 {
+			return p.fail(append(path, "max"), "question %q: a scale of more than 100 steps cannot be answered on a phone", fq.ID)
+		}
+	case Single, Multi:
+		if len(fq.Options) == 0 {
+			return p.fail(path, "question %q is a %s choice but has no options", fq.ID, fq.Type)
+		}
+		seen := map[string]bool{}
+		for k, fo := range fq.Options {
+			opath := append(append([]any{}, path...), "options", k)
+			if fo.ID == "" {
+				return p.fail(opath, "question %q: option without id", fq.ID)
 			}
-		case int:
-			if n.Kind == yaml.SequenceNode && s < len(n.Content) {
-				next = n.Content[s]
+			if !idPattern.MatchString(fo.ID) {
+				return p.fail(append(opath, "id"), "question %q: option id %q must start with a letter and use only a-z, 0-9 and _", fq.ID, fo.ID)
 			}
+			if seen[fo.ID] {
+				return p.fail(append(opath, "id"), "question %q: duplicate option id %q", fq.ID, fo.ID)
+			}
+			seen[fo.ID] = true
+			if err := p.text(fo.Label, append(opath, "label"), fmt.Sprintf("option %q label", fo.ID)); err != nil {
+				return err
+			}
+			q.Options = append(q.Options, Option(fo))
 		}
-		if next == nil {
-			break
+	case FreeText:
+		q.MaxLength = DefaultMaxLength
+		if fq.MaxLength != nil {
+			q.MaxLength = *fq.MaxLength
 		}
-		n = next
-		if n.Kind != yaml.ScalarNode || line == 0 {
-			line = n.Line
+		if q.MaxLength < 1 || q.MaxLength > 10000 {
+			return p.fail(append(path, "max_length"), "question %q: max_length must be between 1 and 10000", fq.ID)
 		}
+	case "":
+		return p.fail(path, "question %q has no type (rating, nps, single, multi or text)", fq.ID)
+	default:
+		return p.fail(append(path, "type"), "question %q has unknown type %q (rating, nps, single, multi or text)", fq.ID, fq.Type)
 	}
-	if line == 0 {
-		line = 1
-	}
-	return line
-}
-
-var (
-	yamlLine     = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-	unknownField = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
-	cannotRead   = regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (\\S+)$")
-)
-
-// yamlError rewrites the YAML library's errors into "file:line: problem" lines
-// an organizer can act on, without Go type names.
-func yamlError(name string, err error) error {
-	var lines []string
-	if te, ok := err.(*yaml.TypeError); ok {
-		lines = te.Errors
-	} else {
-		lines = []string{err.Error()}
-	}
-	out := make([]string, 0, len(lines))
-	for _, l := range lines {
-		l = strings.TrimSpace(l)
-		m := yamlLine.FindStringSubmatch(l)
-		if m == nil {
-			out = append(out, fmt.Sprintf("%s: %s", name, strings.TrimPrefix(l, "yaml: ")))
-			continue
-		}
-		msg := m[2]
-		if f := unknownField.FindStringSubmatch(msg); f != nil {
-			msg = fmt.Sprintf("unknown field %q", f[1])
-		} else if c := cannotRead.FindStringSubmatch(msg); c != nil {
-			msg = fmt.Sprintf("cannot read %q as %s", c[2], goTypeWord(c[3]))
-		}
-		out = append(out, fmt.Sprintf("%s:%s: %s", name, m[1], msg))
-	}
-	return errors.New(strings.Join(out, "\n"))
-}
-
-func goTypeWord(t string) string {
-	switch {
-	case strings.Contains(t, "int"):
-		return "a whole number"
-	case strings.Contains(t, "bool"):
-		return "true or false"
-	case strings.Contains(t, "Time"):
-		return "a date and time (2025-06-25T09:00:00Z)"
-	case strings.HasPrefix(t, "[]"):
-		return "a list"
-	case strings.Contains(t, "string"):
-		return "a text"
-	}
-	return "the expected kind of value"
+	return nil
 }
