@@ -230,7 +230,7 @@ func (s *server) renderLogin(c *fiber.Ctx, status int, next, msg string) error {
 // adminPage wraps an admin page's data for the layout. Admin pages are in
 // English and offer no language switch.
 func (s *server) adminPage(title string, data any) *page {
-	return &page{Lang: "en", Dir: "ltr", Title: title, CSS: s.assets.url("style.css"), Data: data, text: s.text}
+	return &page{Lang: "en", Dir: "ltr", Title: title, CSS: s.assets.url("style.css"), Data: data, text: s.text, Forum: s.forms.Title.Get("en")}
 }
 
 // safeNext keeps a post-login redirect inside /admin, so the login form

@@ -30,10 +30,10 @@ func (s *server) handleAdminWorkshops(c *fiber.Ctx) error {
 		}
 		r := adminWorkshop{Slug: w.Slug, Title: w.Title.Get(forms.DefaultLanguage), Open: open, Decided: s.decided(w)}
 		if !w.OpensAt.IsZero() {
-			r.Opens = formatTime(w.OpensAt)
+			r.Opens = s.localTime(w.OpensAt)
 		}
 		if !w.ClosesAt.IsZero() {
-			r.Closes = formatTime(w.ClosesAt)
+			r.Closes = s.localTime(w.ClosesAt)
 		}
 		rows = append(rows, r)
 	}

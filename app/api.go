@@ -46,6 +46,12 @@ type apiQuestion struct {
 	MaxLabel  string      `json:"max_label,omitempty"`
 	Options   []apiOption `json:"options,omitempty"`
 	MaxLength int         `json:"max_length,omitempty"`
+	Hint      string      `json:"hint,omitempty"`
+	// Section is the heading the question is under.
+	Section string `json:"section,omitempty"`
+	// ShowIf is whether the question is asked (its own condition and its
+	// section's, joined with all), for a client to apply as the server does.
+	ShowIf *forms.Condition `json:"show_if,omitempty"`
 }
 
 type apiForm struct {
@@ -68,7 +74,11 @@ func (s *server) handleAPIForm(c *fiber.Ctx) error {
 	}
 	f := apiForm{Slug: w.Slug, Title: w.Title.Get(lang), Lang: lang, Open: open, Questions: []apiQuestion{}}
 	for _, q := range w.Questions {
-		aq := apiQuestion{ID: q.ID, Type: string(q.Type), Required: q.Required, Label: q.Label.Get(lang)}
+		aq := apiQuestion{ID: q.ID, Type: string(q.Type), Required: q.Required, Label: s.questionLabel(q, lang),
+			Hint: q.Hint.Get(lang), ShowIf: q.Condition()}
+		if q.Section != nil {
+			aq.Section = q.Section.Title.Get(lang)
+		}
 		switch {
 		case q.IsScore():
 			lo, hi := q.Min, q.Max
@@ -77,7 +87,7 @@ func (s *server) handleAPIForm(c *fiber.Ctx) error {
 		case q.IsChoice():
 			aq.Options = make([]apiOption, len(q.Options))
 			for i, o := range q.Options {
-				aq.Options[i] = apiOption{ID: o.ID, Label: o.Label.Get(lang)}
+				aq.Options[i] = apiOption{ID: o.ID, Label: s.optionLabel(q, o, lang)}
 			}
 		default:
 			aq.MaxLength = q.MaxLength

@@ -98,7 +98,8 @@ func (s *server) overloaded(c *fiber.Ctx, l *inFlight) error {
 	if c.Method() == fiber.MethodPost && strings.HasPrefix(c.Path(), "/w/") {
 		if w := s.forms.Workshop(strings.TrimPrefix(c.Path(), "/w/")); w != nil {
 			submissionID, in := formInput(c)
-			return s.renderFormAgain(c, w, lang, submissionID, in, nil, fiber.StatusServiceUnavailable, s.text.T(lang, forms.MsgUnavailable))
+			page, _ := strconv.Atoi(c.FormValue("page"))
+			return s.renderFormAgain(c, w, lang, submissionID, in, nil, fiber.StatusServiceUnavailable, s.text.T(lang, forms.MsgUnavailable), page)
 		}
 	}
 	if isAPI(c) && c.Method() == fiber.MethodPost {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -33,7 +35,7 @@ func (s *server) states(ctx context.Context, lang string) ([]workshopState, erro
 		}
 		st := workshopState{Slug: w.Slug, Title: w.Title.Get(lang), Open: open}
 		if at := s.opensAt(w); !open && !at.IsZero() {
-			st.Opens = formatTime(at)
+			st.Opens = s.localTime(at)
 		}
 		out = append(out, st)
 	}
@@ -76,7 +78,7 @@ func (s *server) handleForm(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	v := s.formView(w, lang, submissionID, values, nil)
+	v := s.formView(w, lang, submissionID, values, nil, 1)
 	v.Returning = returning
 	return s.render(c, fiber.StatusOK, "form", s.page(c, lang, v.Title, v))
 }
@@ -87,7 +89,7 @@ func (s *server) renderClosed(c *fiber.Ctx, w *forms.Workshop, lang string, stat
 		"Body":    s.text.Tf(lang, "closed_body", "title", w.Title.Get(lang)),
 	}
 	if at := s.opensAt(w); !at.IsZero() {
-		data["Detail"] = s.text.Tf(lang, "closed_opens", "time", formatTime(at))
+		data["Detail"] = s.text.Tf(lang, "closed_opens", "time", s.localTime(at))
 	}
 	if status != fiber.StatusOK {
 		data["Body"] = s.text.T(lang, forms.MsgClosed)
@@ -105,7 +107,7 @@ func formInput(c *fiber.Ctx) (submissionID string, in forms.Input) {
 		switch key {
 		case "submission_id":
 			submissionID = strings.ToLower(string(v))
-		case "lang", "csrf":
+		case "lang", "csrf", "page", "nav":
 		default:
 			in[key] = append(in[key], string(v))
 		}
@@ -123,11 +125,21 @@ func (s *server) handleFormPost(c *fiber.Ctx) error {
 		return err
 	}
 	submissionID, in := formInput(c)
-	_, err = s.submit(c.UserContext(), submission{Workshop: w, SubmissionID: submissionID, Lang: lang, Input: in})
-	again := func(status int, errs map[string]string, notice string) error {
-		return s.renderFormAgain(c, w, lang, submissionID, in, errs, status, notice)
+	// Answers to questions that stopped applying (an earlier answer was
+	// changed) are dropped, not refused: the participant cannot see them.
+	in = w.Asked(in)
+	fp := pagesOf(w)
+	page, _ := strconv.Atoi(c.FormValue("page")) // 0: the whole form at once (form.js, the API's way)
+	if nav := c.FormValue("nav"); nav == "back" || (page > 0 && page < len(fp.pages)) {
+		if done, err := s.turnPage(c, w, lang, submissionID, in, fp, page, nav == "back"); done || err != nil {
+			return err
+		}
 	}
+	_, err = s.submit(c.UserContext(), submission{Workshop: w, SubmissionID: submissionID, Lang: lang, Input: in})
 	msg, errs := s.text.Messages(lang, err)
+	again := func(status int, errs map[string]string, notice string) error {
+		return s.renderFormAgain(c, w, lang, submissionID, in, errs, status, notice, fp.firstPageOf(errs, page))
+	}
 	switch forms.ErrorCode(err) {
 	case "":
 	case forms.ECLOSED:
@@ -174,11 +186,46 @@ func (s *server) handleThanks(c *fiber.Ctx) error {
 // renderFormAgain shows a workshop's form again with what the participant
 // sent, the messages per question and a notice: the one way every refusal of
 // a form post keeps the answers.
-func (s *server) renderFormAgain(c *fiber.Ctx, w *forms.Workshop, lang, submissionID string, in forms.Input, errs map[string]string, status int, notice string) error {
+func (s *server) renderFormAgain(c *fiber.Ctx, w *forms.Workshop, lang, submissionID string, in forms.Input, errs map[string]string, status int, notice string, page int) error {
 	if !forms.ValidSubmissionID(submissionID) {
 		submissionID = uuid.NewString()
 	}
-	v := s.formView(w, lang, submissionID, in, errs)
+	v := s.formView(w, lang, submissionID, in, errs, page)
 	v.Notice = notice
 	return s.render(c, status, "form", s.page(c, lang, v.Title, v))
+}
+
+// turnPage answers the post of a page that is not the last: back to the page
+// before (answers kept, nothing checked), or on to the next page that asks
+// something, once the answers so far are valid (422 with this page again if
+// not). done is false when no later page asks anything: the response is
+// then sent as it is.
+func (s *server) turnPage(c *fiber.Ctx, w *forms.Workshop, lang, submissionID string, in forms.Input, fp formPages, page int, back bool) (done bool, err error) {
+	page = min(max(page, 1), len(fp.pages))
+	applies := w.Applying(in)
+	asks := func(p int) bool {
+		return slices.ContainsFunc(fp.pages[p-1], func(q *forms.Question) bool { return applies[q.ID] })
+	}
+	if back {
+		for page--; page > 1 && !asks(page); page-- {
+		}
+		return true, s.renderFormAgain(c, w, lang, submissionID, in, nil, fiber.StatusOK, "", max(page, 1))
+	}
+	_, verr := w.Validate(in, lang)
+	if _, errs := s.text.Messages(lang, verr); len(errs) > 0 {
+		for id := range errs {
+			if p, ok := fp.pageOf[id]; ok && p > page {
+				delete(errs, id) // a later page's: not asked yet
+			}
+		}
+		if len(errs) > 0 {
+			return true, s.renderFormAgain(c, w, lang, submissionID, in, errs, fiber.StatusUnprocessableEntity, "", page)
+		}
+	}
+	for page++; page <= len(fp.pages); page++ {
+		if asks(page) {
+			return true, s.renderFormAgain(c, w, lang, submissionID, in, nil, fiber.StatusOK, "", page)
+		}
+	}
+	return false, nil
 }

@@ -50,8 +50,17 @@ func (s *server) handlePosters(c *fiber.Ctx) error {
 		"Lines":   lines,
 		"Scan":    s.text.T(lang, "poster_scan"),
 		"OrVisit": s.text.T(lang, "poster_or_visit"),
-		"Site":    s.text.T(lang, "site_title"),
+		"Site":    s.site(lang),
 	})
 	p.Lang, p.Dir = lang, s.text.Dir(lang)
 	return s.render(c, fiber.StatusOK, "posters", p)
+}
+
+// site is what heads a page or poster: the forum's title from the forms
+// file, or the service's name when it has none.
+func (s *server) site(lang string) string {
+	if t := s.forms.Title.Get(lang); t != "" {
+		return t
+	}
+	return s.text.T(lang, "site_title")
 }

@@ -6,13 +6,10 @@ import (
 	"io/fs"
 	"net/url"
 	"path"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-
-	"feedback/forms"
 )
 
 // page is what the layout needs on every page; Data is the page's own.
@@ -23,8 +20,11 @@ type page struct {
 	CSS       string
 	JS        string
 	Languages []languageLink
-	Data      any
-	text      catalog
+	// Forum is the forum's title from the forms file, heading every page
+	// ("" when the file has none: the service's name instead).
+	Forum string
+	Data  any
+	text  catalog
 }
 
 // languageLink is one entry of the language switcher.
@@ -48,6 +48,7 @@ func (s *server) page(c *fiber.Ctx, lang, title string, data any) *page {
 		JS:    s.assets.url("form.js"),
 		Data:  data,
 		text:  s.text,
+		Forum: s.forms.Title.Get(lang),
 	}
 	here := string(c.Request().URI().Path())
 	for _, l := range s.forms.Languages {
@@ -107,101 +108,18 @@ func (s *server) parseTemplates() (map[string]*template.Template, error) {
 	return pages, nil
 }
 
-// formView is a workshop's form as the template shows it: every question with
-// the participant's answers and the message for it, if any.
-type formView struct {
-	Slug         string
-	Title        string
-	Action       string
-	SubmissionID string
-	Lang         string
-	Questions    []questionView
-	Errors       []fieldError
-	Notice       string // a problem that is no one field's: not saved, closed
-	Returning    bool   // this phone already answered and may change it
-}
-
-type fieldError struct {
-	ID, Label, Message string
-}
-
-type questionView struct {
-	ID, Type, Label, Error, Hint string
-	Required                     bool
-	MinLabel, MaxLabel           string
-	Choices                      []choiceView
-	Text                         string
-	MaxLength                    int
-}
-
-type choiceView struct {
-	Value, Label, ID string
-	Checked          bool
-}
-
-func (s *server) formView(w *forms.Workshop, lang, submissionID string, values map[string][]string, errs map[string]string) *formView {
-	v := &formView{
-		Slug:         w.Slug,
-		Title:        w.Title.Get(lang),
-		Action:       "/w/" + w.Slug,
-		SubmissionID: submissionID,
-		Lang:         lang,
-	}
-	for _, q := range w.Questions {
-		qv := questionView{
-			ID: q.ID, Type: string(q.Type), Label: q.Label.Get(lang), Required: q.Required,
-			Error: errs[q.ID],
-		}
-		given := values[q.ID]
-		checked := func(val string) bool {
-			for _, g := range given {
-				if g == val {
-					return true
-				}
-			}
-			return false
-		}
-		switch q.Type {
-		case forms.Rating, forms.NPS:
-			qv.MinLabel, qv.MaxLabel = q.MinLabel.Get(lang), q.MaxLabel.Get(lang)
-			if qv.MinLabel != "" && qv.MaxLabel != "" {
-				qv.Hint = s.text.Tf(lang, "rating_scale", "min", q.Min, "low", qv.MinLabel, "max", q.Max, "high", qv.MaxLabel)
-			}
-			for _, n := range q.Scores() {
-				val := strconv.Itoa(n)
-				qv.Choices = append(qv.Choices, choiceView{Value: val, Label: val, ID: q.ID + "-" + val, Checked: checked(val)})
-			}
-		case forms.Single, forms.Multi:
-			qv.Hint = s.text.T(lang, "choose_one")
-			if q.Type == forms.Multi {
-				qv.Hint = s.text.T(lang, "choose_any")
-			}
-			for _, o := range q.Options {
-				qv.Choices = append(qv.Choices, choiceView{Value: o.ID, Label: o.Label.Get(lang), ID: q.ID + "-" + o.ID, Checked: checked(o.ID)})
-			}
-		default:
-			qv.MaxLength = q.MaxLength
-			qv.Hint = s.text.Tf(lang, "max_chars", "max", q.MaxLength)
-			if len(given) > 0 {
-				qv.Text = given[0]
-			}
-		}
-		v.Questions = append(v.Questions, qv)
-		if msg, ok := errs[q.ID]; ok {
-			v.Errors = append(v.Errors, fieldError{ID: q.ID, Label: qv.Label, Message: msg})
-		}
-	}
-	// Errors about fields the form does not have (a tampered or outdated
-	// form) still reach the summary, so nothing is refused silently.
-	for id, msg := range errs {
-		if w.Question(id) == nil {
-			v.Errors = append(v.Errors, fieldError{ID: "", Label: id, Message: msg})
-		}
-	}
-	return v
-}
-
-// formatTime shows a time to a participant in UTC, unambiguous in any language.
+// formatTime shows a time in UTC, unambiguous in any language.
 func formatTime(t time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04") + " UTC"
+}
+
+// localTime shows a time to people in the forum's time zone, labelled with
+// it ("2026-06-25 09:00 Asia/Tbilisi"); in UTC when the forms file names no
+// zone.
+func (s *server) localTime(t time.Time) string {
+	loc := s.forms.Location
+	if loc == nil || loc == time.UTC {
+		return formatTime(t)
+	}
+	return t.In(loc).Format("2006-01-02 15:04") + " " + loc.String()
 }

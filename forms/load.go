@@ -72,6 +72,8 @@ type fileWorkshop struct {
 
 // fileQuestion is an item of a list of questions: a question, or a section
 // heading (section: set) whose show_if covers the questions after it.
+// ShowIf is a yaml.Node, not a pointer: with KnownFields the decoder takes a
+// *yaml.Node field for a struct and refuses the condition's keys.
 type fileQuestion struct {
 	Section   Text         `yaml:"section"`
 	Text      Text         `yaml:"text"`
@@ -80,7 +82,7 @@ type fileQuestion struct {
 	Required  bool         `yaml:"required"`
 	Label     Text         `yaml:"label"`
 	Hint      Text         `yaml:"hint"`
-	ShowIf    *yaml.Node   `yaml:"show_if"`
+	ShowIf    yaml.Node    `yaml:"show_if"`
 	Other     bool         `yaml:"other"`
 	Min       *int         `yaml:"min"`
 	Max       *int         `yaml:"max"`
@@ -99,7 +101,7 @@ var (
 	idPattern   = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
 	slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 	// reservedIDs are form fields of our own that a question may not shadow.
-	reservedIDs = map[string]bool{"submission_id": true, "lang": true, "csrf": true}
+	reservedIDs = map[string]bool{"submission_id": true, "lang": true, "csrf": true, "page": true, "nav": true}
 )
 
 // Parse checks a forms file and returns its workshops. Every error names the
@@ -290,7 +292,7 @@ func (p *parser) question(fq *fileQuestion, path []any) (*Question, error) {
 		return nil, p.fail(path, "question without id")
 	}
 	if !idPattern.MatchString(fq.ID) || reservedIDs[fq.ID] {
-		return nil, p.fail(append(path, "id"), "question id %q must start with a letter and use only a-z, 0-9 and _ (and not be submission_id, lang or csrf)", fq.ID)
+		return nil, p.fail(append(path, "id"), "question id %q must start with a letter and use only a-z, 0-9 and _ (and not be submission_id, lang, csrf, page or nav)", fq.ID)
 	}
 	q := &Question{ID: fq.ID, Type: Type(fq.Type), Required: fq.Required, Label: fq.Label, MinLabel: fq.MinLabel, MaxLabel: fq.MaxLabel,
 		Hint: fq.Hint, Other: fq.Other}

@@ -36,8 +36,8 @@ func (p *parser) items(list []fileQuestion, path []any, before []*Question, wher
 			return nil, p.fail(append(ipath, "id"), "duplicate question id %q%s", q.ID, where)
 		}
 		q.Section = section
-		if fq.ShowIf != nil {
-			if q.ShowIf, err = p.condition(fq.ShowIf, append(ipath, "show_if"), asked); err != nil {
+		if fq.ShowIf.Kind != 0 {
+			if q.ShowIf, err = p.condition(&fq.ShowIf, append(ipath, "show_if"), asked); err != nil {
 				return nil, err
 			}
 		}
@@ -73,8 +73,8 @@ func (p *parser) section(fq *fileQuestion, path []any, asked map[string]*Questio
 		}
 	}
 	sec := &Section{Title: fq.Section, Text: fq.Text}
-	if fq.ShowIf != nil {
-		c, err := p.condition(fq.ShowIf, append(path, "show_if"), asked)
+	if fq.ShowIf.Kind != 0 {
+		c, err := p.condition(&fq.ShowIf, append(path, "show_if"), asked)
 		if err != nil {
 			return nil, err
 		}

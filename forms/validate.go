@@ -106,28 +106,34 @@ func (w *Workshop) Validate(in Input, _ string) (Answers, error) {
 // a follow-up she can no longer see. Answers to unknown questions are kept,
 // so that Validate still refuses them.
 func (w *Workshop) Asked(in Input) Input {
-	v := validatorInstance()
-	answers := Answers{}
+	applies := w.Applying(in)
 	out := make(Input, len(in))
 	for id, vals := range in {
-		if w.Question(id) == nil {
+		if q := w.Question(id); q == nil || applies[id] {
 			out[id] = vals
 		}
 	}
+	return out
+}
+
+// Applying says which questions are asked, given in: each question's
+// condition read against the answers before it that are valid.
+func (w *Workshop) Applying(in Input) map[string]bool {
+	v := validatorInstance()
+	answers := Answers{}
+	applies := make(map[string]bool, len(w.Questions))
 	for _, q := range w.Questions {
 		if !q.Applies(answers) {
 			continue
 		}
-		if vals, ok := in[q.ID]; ok {
-			out[q.ID] = vals
-		}
+		applies[q.ID] = true
 		if raw := nonEmpty(in[q.ID]); len(raw) > 0 {
 			if a, p := checkAnswer(v, q, raw); p.Key == "" {
 				answers[q.ID] = a
 			}
 		}
 	}
-	return out
+	return applies
 }
 
 func nonEmpty(vals []string) []string {

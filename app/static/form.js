@@ -4,7 +4,12 @@
    form is sent with fetch, and when the network fails it is sent again with
    backoff, always with the same submission_id, so the server stores one
    response however many tries reach it. Messages come from the page's
-   data-msg-* attributes, in the participant's language. */
+   data-msg-* attributes, in the participant's language.
+   A form with conditions comes from the server in pages (each post shows the
+   next page with only the questions that apply). With this script it is one
+   page: every question is there, and each with a data-show-if is shown, and
+   sent, only while its condition holds for the answers above it; the server
+   checks the same conditions on the one post. */
 (function () {
   'use strict';
   if (!window.fetch || !document.querySelector) return;
@@ -37,6 +42,65 @@
   function answer(el) { return el.name && el.name !== 'submission_id' && el.name !== 'lang' && !el.disabled; }
   function tick(el) { return el.type === 'radio' || el.type === 'checkbox'; }
 
+  // given is what the form would send now, by field name.
+  function given() {
+    var v = {};
+    each(function (el) {
+      if (!answer(el) || (tick(el) && !el.checked) || !/\S/.test(el.value)) return;
+      (v[el.name] = v[el.name] || []).push(el.value);
+    });
+    return v;
+  }
+
+  // holds evaluates a condition of the forms file ({question, in} or
+  // {question, answered}, any, all) as the server does.
+  function holds(c, v) {
+    if (c.any) return c.any.some(function (s) { return holds(s, v); });
+    if (c.all) return c.all.every(function (s) { return holds(s, v); });
+    var vals = v[c.question] || [];
+    if (!vals.length) return false;
+    if (c.answered) return true;
+    return (c.in || []).some(function (x) { return vals.indexOf(String(x)) >= 0; });
+  }
+
+  function turn(block, on) {
+    block.hidden = !on;
+    if (block.tagName === 'FIELDSET') block.disabled = !on;
+    else Array.prototype.forEach.call(block.querySelectorAll('textarea,input'), function (el) { el.disabled = !on; });
+  }
+
+  // apply shows the questions whose conditions hold; a question hidden stops
+  // counting for those after it, so it runs until nothing changes.
+  function apply() {
+    var blocks = form.querySelectorAll('[data-show-if]');
+    for (var pass = 0; pass <= blocks.length; pass++) {
+      var v = given(), changed = false;
+      Array.prototype.forEach.call(blocks, function (b) {
+        var on;
+        try { on = holds(JSON.parse(b.getAttribute('data-show-if')), v); } catch (e) { on = true; }
+        if (on === b.hidden) { turn(b, on); changed = true; }
+      });
+      if (!changed) return;
+    }
+  }
+
+  // onePage turns a form in pages into one: the answers carried from other
+  // pages are in their own fields again, and the one button sends.
+  function onePage() {
+    var page = form.elements.page;
+    if (!page) return;
+    page.value = '0';
+    Array.prototype.forEach.call(form.querySelectorAll('[data-carry],[data-repeat],button[name=nav]'), function (el) {
+      el.parentNode.removeChild(el);
+    });
+    Array.prototype.forEach.call(form.querySelectorAll('.q[hidden], .section[hidden]'), function (b) {
+      if (!b.hasAttribute('data-show-if')) turn(b, true);
+    });
+    Array.prototype.forEach.call(document.querySelectorAll('[data-paged]'), function (el) { el.hidden = true; });
+    var send = form.querySelector('button.send');
+    if (send && msg('submit')) send.textContent = msg('submit');
+  }
+
   function save() {
     if (!storage) return;
     var v = {};
@@ -63,7 +127,7 @@
 
   function restore() {
     var c = load();
-    if (!c) return false;
+    if (!c) return null;
     if (ID.test(c.id)) form.elements.submission_id.value = c.id;
     each(function (el) {
       if (!answer(el) || !c.v[el.name]) return;
@@ -156,8 +220,13 @@
     status = document.getElementById('status');
     if (!form) return;
     key = 'feedback:' + form.getAttribute('data-slug');
+    onePage();
+    // Every conditional block starts hidden, then shows if its condition
+    // holds, so the first apply sees each one's state.
+    Array.prototype.forEach.call(form.querySelectorAll('[data-show-if]'), function (b) { turn(b, false); });
+    apply();
     form.addEventListener('input', save);
-    form.addEventListener('change', save);
+    form.addEventListener('change', function () { apply(); save(); });
     form.addEventListener('submit', function (e) {
       e.preventDefault();
       delay = 0;
@@ -165,7 +234,12 @@
     });
     // A tab that was closed while its answers waited sends them on return,
     // as the message promised.
-    if (first && restore()) send();
+    // Restored twice: a follow-up is enabled only once the answer it
+    // depends on is back.
+    var queuedBefore = first && restore();
+    apply();
+    if (first && queuedBefore !== null) { restore(); apply(); }
+    if (queuedBefore) send();
   }
 
   window.addEventListener('online', function () {
