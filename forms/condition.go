@@ -31,11 +31,11 @@ type Condition struct {
 
 // fileCondition is a show_if as written in the forms file.
 type fileCondition struct {
-	Question string       `yaml:"question"`
-	In       []yaml.Node  `yaml:"in"`
-	Answered *bool        `yaml:"answered"`
-	Any      []*yaml.Node `yaml:"any"`
-	All      []*yaml.Node `yaml:"all"`
+	Question string      `yaml:"question"`
+	In       []yaml.Node `yaml:"in"`
+	Answered *bool       `yaml:"answered"`
+	Any      []yaml.Node `yaml:"any"`
+	All      []yaml.Node `yaml:"all"`
 }
 
 // Holds reports whether the condition is met by answers.
@@ -168,8 +168,8 @@ func (p *parser) condition(n *yaml.Node, path []any, asked map[string]*Question)
 			return nil, p.failAt(n, "show_if: %s: needs at least one condition", key)
 		}
 		c := &Condition{}
-		for _, sn := range list {
-			sub, err := p.condition(sn, path, asked)
+		for i := range list {
+			sub, err := p.condition(&list[i], path, asked)
 			if err != nil {
 				return nil, err
 			}
