@@ -1,10 +1,9 @@
-// Package store keeps responses in an embedded SQLite file.
-//
-// Writes go through one goroutine that commits many responses per transaction
-// (group commit) with synchronous=FULL in WAL mode: a response is on disk
-// before SaveResponse returns, and a burst of a thousand phones costs a few
-// dozen fsyncs instead of a thousand. Reads use their own pool of connections
-// and never wait for writes.
+// The SQLite store: writes go through one goroutine that commits many
+// responses per transaction (group commit) with synchronous=FULL in WAL mode:
+// a response is on disk before SaveResponse returns, and a burst of a
+// thousand phones costs a few dozen fsyncs instead of a thousand. Reads use
+// their own pool of connections and never wait for writes.
+
 package store
 
 import (
