@@ -64,11 +64,7 @@ type apiForm struct {
 
 func (s *server) handleAPIForm(c *fiber.Ctx) error {
 	lang := s.lang(c)
-	w, err := s.workshop(c)
-	if err != nil {
-		return err
-	}
-	open, err := s.openNow(c.UserContext(), w)
+	w, open, err := s.workshopNow(c)
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,16 @@ type workshopState struct {
 	Open               bool
 }
 
+// workshopNow is the request's workshop and whether it takes responses now.
+func (s *server) workshopNow(c *fiber.Ctx) (*forms.Workshop, bool, error) {
+	w, err := s.workshop(c)
+	if err != nil {
+		return nil, false, err
+	}
+	open, err := s.openNow(c.UserContext(), w)
+	return w, open, err
+}
+
 func (s *server) workshop(c *fiber.Ctx) (*forms.Workshop, error) {
 	w := s.forms.Workshop(c.Params("slug"))
 	if w == nil {
@@ -57,11 +67,7 @@ func submissionCookie(slug string) string { return "sub_" + strings.ReplaceAll(s
 
 func (s *server) handleForm(c *fiber.Ctx) error {
 	lang := s.lang(c)
-	w, err := s.workshop(c)
-	if err != nil {
-		return err
-	}
-	open, err := s.openNow(c.UserContext(), w)
+	w, open, err := s.workshopNow(c)
 	if err != nil {
 		return err
 	}

@@ -183,21 +183,20 @@ func statusOf(err error) int {
 	if errors.As(err, &fe) {
 		return fe.Code
 	}
-	switch forms.ErrorCode(err) {
-	case forms.EINVALID:
-		return fiber.StatusUnprocessableEntity
-	case forms.ENOTFOUND:
-		return fiber.StatusNotFound
-	case forms.ECLOSED:
-		return fiber.StatusForbidden
-	case forms.ECONFLICT:
-		return fiber.StatusConflict
-	case forms.EUNAVAILABLE:
-		return fiber.StatusServiceUnavailable
-	case forms.ELIMIT:
-		return fiber.StatusTooManyRequests
+	if status, ok := statusByCode[forms.ErrorCode(err)]; ok {
+		return status
 	}
 	return fiber.StatusInternalServerError
+}
+
+// statusByCode is the HTTP status of each domain error code.
+var statusByCode = map[string]int{
+	forms.EINVALID:     fiber.StatusUnprocessableEntity,
+	forms.ENOTFOUND:    fiber.StatusNotFound,
+	forms.ECLOSED:      fiber.StatusForbidden,
+	forms.ECONFLICT:    fiber.StatusConflict,
+	forms.EUNAVAILABLE: fiber.StatusServiceUnavailable,
+	forms.ELIMIT:       fiber.StatusTooManyRequests,
 }
 
 // handleError is Fiber's ErrorHandler: handlers return errors and this turns
