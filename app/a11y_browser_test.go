@@ -91,14 +91,14 @@ func TestAccessibility(t *testing.T) {
 	site := startSite(t, nil)
 	// One workshop closed by the organizer, for the closed page; and a
 	// response with a comment, so the dashboard has charts and quotes.
-	closedSlug := "next-generation"
+	closedSlug := "beta"
 	closed := false
 	if err := site.db.SetWorkshopOpen(context.Background(), closedSlug, &closed); err != nil {
 		t.Fatal(err)
 	}
 	site.srv.forgetOverrides()
 	if _, err := site.db.SaveResponse(context.Background(), &forms.Response{SubmissionID: uuid.NewString(), Workshop: slug, Lang: "ar",
-		Answers: forms.Answers{"satisfaction": {Number: 4}, "relevance": {Number: 5}, "takeaway": {Text: "مفيد جدا"}}}); err != nil {
+		Answers: forms.Answers{"overall": {Number: 4}, "pace": {Number: 3}, "comment": {Text: "مفيد جدا"}}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, lang := range []string{"en", "ar"} {
@@ -122,11 +122,11 @@ func TestAccessibility(t *testing.T) {
 			check("form")
 			focusVisible(t, ctx, lang)
 
-			must(t, ctx, chromedp.Click(chromedp.ID("f-relevance-4")), chromedp.Click(chromedp.CSS("button.send")))
+			must(t, ctx, chromedp.Click(chromedp.ID("f-pace-2")), chromedp.Click(chromedp.CSS("button.send")))
 			waitFor(t, ctx, "the error summary", `document.getElementById('errors')`, 10*time.Second)
 			check("form-errors")
 
-			must(t, ctx, chromedp.Click(chromedp.ID("f-satisfaction-4")), chromedp.Click(chromedp.CSS("button.send")))
+			must(t, ctx, chromedp.Click(chromedp.ID("f-overall-4")), chromedp.Click(chromedp.CSS("button.send")))
 			onThanks(t, ctx)
 			check("thanks")
 
@@ -171,7 +171,7 @@ func TestAccessibility(t *testing.T) {
 	t.Run("Canary", func(t *testing.T) {
 		ctx := phone(t, browser)
 		must(t, ctx, chromedp.Navigate(site.url+"/w/"+slug),
-			chromedp.Evaluate[chromedp.Void](`document.querySelector('label[for=f-takeaway]').remove();
+			chromedp.Evaluate[chromedp.Void](`document.querySelector('label[for=f-comment]').remove();
 				const p = document.createElement('p'); p.textContent = 'faint'; p.style.color = '#bbb'; document.getElementById('main').append(p);`))
 		found := map[string]bool{}
 		for _, v := range axeRun(t, ctx, axe, "canary") {
@@ -188,8 +188,8 @@ func TestAccessibility(t *testing.T) {
 func focusVisible(t *testing.T, ctx context.Context, lang string) {
 	t.Helper()
 	for _, c := range []struct{ focus, styled string }{
-		{"#f-satisfaction-3", "#f-satisfaction-3"},
-		{"#f-takeaway", "#f-takeaway"},
+		{"#f-overall-3", "#f-overall-3"},
+		{"#f-comment", "#f-comment"},
 	} {
 		js := fmt.Sprintf(`(() => { document.querySelector(%q).focus();
 			const e = document.querySelector(%q).closest('.choice') || document.querySelector(%q);

@@ -21,7 +21,9 @@ import (
 const latestComments = 30
 
 type dashboardView struct {
-	CSRF      string
+	CSRF string
+	// Forum is the forum's title, heading the page (may be empty).
+	Forum     string
 	Responses int
 	Comments  int
 	Updated   string
@@ -31,11 +33,28 @@ type dashboardView struct {
 }
 
 type workshopCard struct {
-	Slug, Title              string
-	Responses                int
-	Satisfaction, NPS, Gain  string
+	Slug, Title string
+	Responses   int
+	// Headline and Gain are the figures the forms file declares, nil when
+	// it declares none or the workshop's form does not ask them.
+	Headline *headlineFigure
+	Gain     *gainFigure
+	// NPS is shown when the form has an NPS question.
+	NPS                      string
+	HasNPS                   bool
 	Charts                   []barChart
 	HasResponses, HasRatings bool
+}
+
+// headlineFigure is the declared headline's mean, named by its question.
+type headlineFigure struct {
+	Label, Scale, Mean string
+}
+
+// gainFigure is the declared gain, named from its two ids and explained by
+// the two questions' texts.
+type gainFigure struct {
+	Name, How, Value string
 }
 
 // barChart is one rating's distribution, laid out for the SVG template.
@@ -108,8 +127,8 @@ func (s *server) dashboard(ctx context.Context) (*dashboardView, error) {
 			total++
 			cv := commentView{
 				ResponseID: r.ID, Question: q.ID, Workshop: w.Title.Get(forms.DefaultLanguage),
-				QuestionText: q.Label.Get(forms.DefaultLanguage), Text: a.Text, Lang: r.Lang,
-				At: r.SubmittedAt.UTC().Format("2006-01-02 15:04") + " UTC",
+				QuestionText: forms.CommentLabel(w.Questions, q, forms.DefaultLanguage), Text: a.Text, Lang: r.Lang,
+				At: dashboardTime(s.forms.Location, r.SubmittedAt, "2006-01-02 15:04"),
 			}
 			if i, ok := starRank[[2]string{r.ID, q.ID}]; ok {
 				cv.Starred = true
@@ -128,7 +147,8 @@ func (s *server) dashboard(ctx context.Context) (*dashboardView, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &dashboardView{Responses: tally.All.Responses, Comments: total, Updated: s.now().Format("15:04:05") + " UTC"}
+	v := &dashboardView{Forum: s.forms.Title.Get(forms.DefaultLanguage), Responses: tally.All.Responses, Comments: total,
+		Updated: dashboardTime(s.forms.Location, s.now(), "15:04:05")}
 	for _, st := range starred {
 		if st.ResponseID != "" { // a star on a comment since emptied
 			v.Starred = append(v.Starred, st)
@@ -139,22 +159,40 @@ func (s *server) dashboard(ctx context.Context) (*dashboardView, error) {
 		v.Latest = append(v.Latest, latest[(next-1-i+2*len(latest))%len(latest)])
 	}
 	for _, w := range s.forms.Workshops {
-		v.Workshops = append(v.Workshops, workshopCardOf(w, tally.Workshops[w.Slug]))
+		v.Workshops = append(v.Workshops, workshopCardOf(s.forms.Figures, w, tally.Workshops[w.Slug]))
 	}
 	return v, nil
 }
 
-func workshopCardOf(w *forms.Workshop, sum *forms.Summary) workshopCard {
-	card := workshopCard{Slug: w.Slug, Title: w.Title.Get(forms.DefaultLanguage), Responses: sum.Responses, HasResponses: sum.Responses > 0}
-	card.Satisfaction, card.NPS, card.Gain = "–", "–", "–"
-	if m, ok := sum.Mean(forms.SatisfactionID); ok {
-		card.Satisfaction = strconv.FormatFloat(m, 'f', 2, 64)
+// dashboardTime is t on the forum's clock, labelled with its zone, as in
+// "2026-06-25 15:30 (Asia/Tbilisi)"; a forum on UTC reads "… UTC".
+func dashboardTime(loc *time.Location, t time.Time, layout string) string {
+	if loc == nil || loc == time.UTC {
+		return t.UTC().Format(layout) + " UTC"
 	}
+	return t.In(loc).Format(layout) + " (" + loc.String() + ")"
+}
+
+// workshopCardOf gives a workshop's figures: the declared headline and gain
+// its form asks, the NPS, and a chart of every rating.
+func workshopCardOf(fg forms.Figures, w *forms.Workshop, sum *forms.Summary) workshopCard {
+	card := workshopCard{Slug: w.Slug, Title: w.Title.Get(forms.DefaultLanguage), Responses: sum.Responses, HasResponses: sum.Responses > 0}
+	if q := w.Question(fg.Headline); q != nil && q.IsScore() {
+		card.Headline = &headlineFigure{Label: q.Label.Get(forms.DefaultLanguage), Scale: fmt.Sprintf("%d–%d", q.Min, q.Max), Mean: "–"}
+		if m, ok := sum.Mean(q.ID); ok {
+			card.Headline.Mean = strconv.FormatFloat(m, 'f', 2, 64)
+		}
+	}
+	if id1, id2, ok := fg.GainPair(); ok && w.Question(id1) != nil && w.Question(id2) != nil {
+		before, after := w.Question(id1).Label.Get(forms.DefaultLanguage), w.Question(id2).Label.Get(forms.DefaultLanguage)
+		card.Gain = &gainFigure{Name: fg.GainName(), How: "mean of “" + after + "” − mean of “" + before + "”", Value: "–"}
+		if g, ok := sum.Gain(fg); ok {
+			card.Gain.Value = fmt.Sprintf("%+.2f", g)
+		}
+	}
+	card.HasNPS, card.NPS = sum.NPSQuestion() != nil, "–"
 	if n, ok := sum.NPS(); ok {
 		card.NPS = strconv.FormatFloat(n.Score, 'f', 0, 64)
-	}
-	if g, ok := sum.KnowledgeGain(); ok {
-		card.Gain = fmt.Sprintf("%+.2f", g)
 	}
 	for _, q := range w.Questions {
 		if q.Type == forms.Rating {

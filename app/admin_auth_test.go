@@ -16,14 +16,21 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"feedback/forms"
+	"feedback/forms/formstest"
 	"feedback/store"
 )
 
 const adminTestToken = "test-admin-token-4f9c2e"
 
 // adminTestServer starts the real app on a real SQLite file with a known
-// admin token.
+// admin token, over the small fixture forms file.
 func adminTestServer(t *testing.T, token string) (*server, *fiber.App, *store.DB) {
+	t.Helper()
+	return adminTestServerOn(t, token, formstest.Small(t))
+}
+
+// adminTestServerOn is adminTestServer over the forms file f.
+func adminTestServerOn(t *testing.T, token string, f *forms.Forms) (*server, *fiber.App, *store.DB) {
 	t.Helper()
 	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "feedback.db"), store.Options{})
 	if err != nil {
@@ -31,7 +38,7 @@ func adminTestServer(t *testing.T, token string) (*server, *fiber.App, *store.DB
 	}
 	t.Cleanup(func() { db.Close() })
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s, err := newServer(config{AdminToken: token, PublicURL: "http://localhost:8080", LoginWait: -1}, forms.Default(), db, log)
+	s, err := newServer(config{AdminToken: token, PublicURL: "http://localhost:8080", LoginWait: -1}, f, db, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +144,7 @@ func TestAdminAccess(t *testing.T) {
 		}
 	}
 	t.Run("BrowserGetsLoginPage", func(t *testing.T) {
-		req := httptest.NewRequest(http.MethodGet, "/admin/export.xlsx?workshop=data-governance", nil)
+		req := httptest.NewRequest(http.MethodGet, "/admin/export.xlsx?workshop=alpha", nil)
 		req.Header.Set("Accept", "text/html,application/xhtml+xml")
 		res, body := adminDo(t, app, req)
 		if res.StatusCode != http.StatusUnauthorized {
@@ -146,7 +153,7 @@ func TestAdminAccess(t *testing.T) {
 		if !strings.Contains(body, `action="/admin/login"`) || !strings.Contains(body, `name="token"`) {
 			t.Fatalf("401 for a browser should be the login page:\n%s", body)
 		}
-		if !strings.Contains(body, `value="/admin/export.xlsx?workshop=data-governance"`) {
+		if !strings.Contains(body, `value="/admin/export.xlsx?workshop=alpha"`) {
 			t.Errorf("login page should come back to the page asked for:\n%s", body)
 		}
 	})
@@ -383,7 +390,7 @@ func TestSafeNext(t *testing.T) {
 		"//evil.example/admin":            "/admin",
 		"https://evil.example/admin":      "/admin",
 		"/\\evil.example":                 "/admin",
-		"/w/data-governance":              "/admin",
+		"/w/alpha":                        "/admin",
 		"/admin/login":                    "/admin",
 		"javascript:alert(1)":             "/admin",
 		"/admin/../w/x":                   "/admin",

@@ -22,7 +22,7 @@ func TestBackupDownload(t *testing.T) {
 	before := map[string]bool{}
 	for i := 0; i < 20; i++ {
 		sid := uuid.NewString()
-		res, _ := send(t, newRequest(t, "POST", base+"/w/data-governance", "application/x-www-form-urlencoded", validForm(sid).Encode()))
+		res, _ := send(t, newRequest(t, "POST", base+"/w/alpha", "application/x-www-form-urlencoded", validForm(sid).Encode()))
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("seed post: %d", res.StatusCode)
 		}
@@ -54,7 +54,7 @@ func TestBackupDownload(t *testing.T) {
 						return
 					default:
 					}
-					res, err := noRedirect.PostForm(base+"/w/leading-change", validForm(uuid.NewString()))
+					res, err := noRedirect.PostForm(base+"/w/beta", validForm(uuid.NewString()))
 					if err != nil {
 						t.Error(err)
 						return

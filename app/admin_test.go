@@ -27,9 +27,9 @@ func adminSeed(t *testing.T, db *store.DB) []*forms.Response {
 	}
 	var out []*forms.Response
 	for i := 0; i < 12; i++ {
-		slug := "data-governance"
+		slug := "alpha"
 		if i%3 == 2 {
-			slug = "digital-government"
+			slug = "beta"
 		}
 		r := &forms.Response{
 			SubmissionID: fmt.Sprintf("10000000-0000-4000-8000-%012d", i),
@@ -37,12 +37,12 @@ func adminSeed(t *testing.T, db *store.DB) []*forms.Response {
 			Lang:         []string{"ru", "ar", "en", "fr"}[i%4],
 			SubmittedAt:  time.Date(2025, 6, 25, 10, i, 0, 0, time.UTC),
 			Answers: forms.Answers{
-				"satisfaction":   {Number: 1 + i%5},
-				"relevance":      {Number: 5 - i%5},
-				"recommend":      {Number: i % 11},
-				"useful_formats": {Choices: []string{"case_studies"}},
-				"role":           {Choices: []string{"academia"}},
-				"takeaway":       {Text: texts[i%len(texts)]},
+				"overall":   {Number: 1 + i%5},
+				"pace":      {Number: 3 - i%3},
+				"recommend": {Number: i % 11},
+				"formats":   {Choices: []string{"talks"}},
+				"sector":    {Choices: []string{"academia"}},
+				"comment":   {Text: texts[i%len(texts)]},
 			},
 		}
 		saved, err := db.SaveResponse(context.Background(), r)
@@ -62,8 +62,17 @@ func bearerGet(t *testing.T, path string) *http.Request {
 	return req
 }
 
+// dashboardForms is the small fixture with gamma, which the seed leaves
+// without responses, and overall declared as the headline figure.
+func dashboardForms(t *testing.T) *forms.Forms {
+	t.Helper()
+	f := smallWithGamma(t)
+	f.Figures.Headline = "overall"
+	return f
+}
+
 func TestAdminDashboard(t *testing.T) {
-	_, app, db := adminTestServer(t, adminTestToken)
+	_, app, db := adminTestServerOn(t, adminTestToken, dashboardForms(t))
 	rs := adminSeed(t, db)
 	res, body := adminDo(t, app, bearerGet(t, "/admin"))
 	if res.StatusCode != http.StatusOK {
@@ -73,29 +82,29 @@ func TestAdminDashboard(t *testing.T) {
 		var dg []*forms.Response
 		sum := 0
 		for _, r := range rs {
-			if r.Workshop == "data-governance" {
+			if r.Workshop == "alpha" {
 				dg = append(dg, r)
-				sum += r.Answers["satisfaction"].Number
+				sum += r.Answers["overall"].Number
 			}
 		}
 		mean := fmt.Sprintf("%.2f", float64(sum)/float64(len(dg)))
-		section := body[strings.Index(body, `id="w-data-governance"`):]
+		section := body[strings.Index(body, `id="w-alpha"`):]
 		section = section[:strings.Index(section, "</section>")]
 		if !strings.Contains(section, fmt.Sprintf("<td>%d</td>", len(dg))) || !strings.Contains(section, "<td>"+mean+"</td>") {
-			t.Errorf("data-governance should show %d responses and mean %s:\n%s", len(dg), mean, section)
+			t.Errorf("alpha should show %d responses and mean %s:\n%s", len(dg), mean, section)
 		}
-		if n := strings.Count(section, "<svg"); n != 6 {
-			t.Errorf("%d SVG charts for data-governance, want one per rating (6)", n)
+		if n := strings.Count(section, "<svg"); n != 2 {
+			t.Errorf("%d SVG charts for alpha, want one per rating (2)", n)
 		}
-		// The satisfaction chart's bars: one per score, labelled with counts.
+		// The overall chart's bars: one per score, labelled with counts.
 		counts := map[int]int{}
 		for _, r := range dg {
-			counts[r.Answers["satisfaction"].Number]++
+			counts[r.Answers["overall"].Number]++
 		}
 		for v := 1; v <= 5; v++ {
 			label := fmt.Sprintf(" %d: %d;", v, counts[v])
 			if !strings.Contains(section, label) {
-				t.Errorf("satisfaction chart should say %q", label)
+				t.Errorf("overall chart should say %q", label)
 			}
 		}
 		if !strings.Contains(body, "No responses yet.") {
@@ -120,7 +129,7 @@ func TestAdminDashboard(t *testing.T) {
 		}
 	})
 	t.Run("Downloads", func(t *testing.T) {
-		for _, href := range []string{`href="/admin/export.xlsx"`, `href="/admin/export.csv"`, `href="/admin/export.xlsx?workshop=data-governance"`} {
+		for _, href := range []string{`href="/admin/export.xlsx"`, `href="/admin/export.csv"`, `href="/admin/export.xlsx?workshop=alpha"`} {
 			if !strings.Contains(body, href) {
 				t.Errorf("no link %s", href)
 			}
@@ -152,25 +161,25 @@ func TestAdminStar(t *testing.T) {
 		return st
 	}
 	t.Run("ErrNoCSRF", func(t *testing.T) {
-		res := star(url.Values{"response": {target.ID}, "question": {"takeaway"}, "star": {"1"}}, true)
+		res := star(url.Values{"response": {target.ID}, "question": {"comment"}, "star": {"1"}}, true)
 		if res.StatusCode != http.StatusForbidden || len(starsNow()) != 0 {
 			t.Fatalf("status %d, %d stars", res.StatusCode, len(starsNow()))
 		}
 	})
 	t.Run("ErrNoSession", func(t *testing.T) {
-		res := star(url.Values{"response": {target.ID}, "question": {"takeaway"}, "star": {"1"}, "csrf": {token}}, false)
+		res := star(url.Values{"response": {target.ID}, "question": {"comment"}, "star": {"1"}, "csrf": {token}}, false)
 		if res.StatusCode != http.StatusUnauthorized || len(starsNow()) != 0 {
 			t.Fatalf("status %d, %d stars", res.StatusCode, len(starsNow()))
 		}
 	})
 	t.Run("ErrUnknownComment", func(t *testing.T) {
-		res := star(url.Values{"response": {target.ID}, "question": {"improve"}, "star": {"1"}, "csrf": {token}}, true)
+		res := star(url.Values{"response": {target.ID}, "question": {"beta_idea"}, "star": {"1"}, "csrf": {token}}, true)
 		if res.StatusCode != http.StatusNotFound {
 			t.Fatalf("status %d, want 404", res.StatusCode)
 		}
 	})
 	t.Run("OK", func(t *testing.T) {
-		res := star(url.Values{"response": {target.ID}, "question": {"takeaway"}, "star": {"1"}, "csrf": {token}}, true)
+		res := star(url.Values{"response": {target.ID}, "question": {"comment"}, "star": {"1"}, "csrf": {token}}, true)
 		if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/admin") {
 			t.Fatalf("status %d location %q", res.StatusCode, res.Header.Get("Location"))
 		}
@@ -184,7 +193,7 @@ func TestAdminStar(t *testing.T) {
 		}
 	})
 	t.Run("Unstar", func(t *testing.T) {
-		res := star(url.Values{"response": {target.ID}, "question": {"takeaway"}, "star": {"0"}, "csrf": {token}}, true)
+		res := star(url.Values{"response": {target.ID}, "question": {"comment"}, "star": {"0"}, "csrf": {token}}, true)
 		if res.StatusCode != http.StatusSeeOther || len(starsNow()) != 0 {
 			t.Fatalf("status %d, %d stars", res.StatusCode, len(starsNow()))
 		}

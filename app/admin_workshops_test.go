@@ -13,14 +13,14 @@ import (
 	"feedback/forms"
 )
 
-// answeredForm is a complete, valid answer to the default questionnaire.
+// answeredForm is a valid answer to the small fixture's questionnaire.
 func answeredForm(lang string) url.Values {
 	return url.Values{
 		"submission_id": {uuid.NewString()},
 		"lang":          {lang},
-		"satisfaction":  {"4"},
-		"relevance":     {"5"},
-		"takeaway":      {"Stewards for open data"},
+		"overall":       {"4"},
+		"pace":          {"3"},
+		"comment":       {"Stewards for open data"},
 	}
 }
 
@@ -62,11 +62,11 @@ func setWorkshop(t *testing.T, a *testApp, slug, action string) {
 
 func TestOrganizerClosesWorkshop(t *testing.T) {
 	a := mustApp(t)
-	const slug = "leading-change"
+	const slug = "beta"
 	setWorkshop(t, a, slug, "close")
 
 	t.Run("FormSaysClosed", func(t *testing.T) {
-		for _, lang := range forms.Languages {
+		for _, lang := range a.srv.forms.Languages {
 			res, body := a.do(t, get("/w/"+slug+"?lang="+lang))
 			title := a.srv.forms.Workshop(slug).Title.Get(lang)
 			want := a.srv.text.Tf(lang, "closed_body", "title", title)
@@ -84,7 +84,7 @@ func TestOrganizerClosesWorkshop(t *testing.T) {
 	})
 
 	t.Run("ErrPostRefused", func(t *testing.T) {
-		for _, lang := range []string{"en", "ar", "zh"} {
+		for _, lang := range []string{"en", "ar", "fr"} {
 			res, body := a.do(t, postForm("/w/"+slug, answeredForm(lang)))
 			want := mustCatalog(t).T(lang, forms.MsgClosed)
 			if res.StatusCode != http.StatusForbidden || !strings.Contains(body, htmlText(want)) {
@@ -92,7 +92,7 @@ func TestOrganizerClosesWorkshop(t *testing.T) {
 			}
 		}
 		res, body := a.do(t, postJSON("/api/v1/workshops/"+slug+"/responses",
-			`{"submission_id":"`+uuid.NewString()+`","lang":"fr","answers":{"satisfaction":4,"relevance":3}}`))
+			`{"submission_id":"`+uuid.NewString()+`","lang":"fr","answers":{"overall":4,"pace":3}}`))
 		if res.StatusCode != http.StatusForbidden || !strings.Contains(body, mustCatalog(t).T("fr", forms.MsgClosed)) {
 			t.Errorf("API after closing: %d %s", res.StatusCode, body)
 		}
@@ -102,7 +102,7 @@ func TestOrganizerClosesWorkshop(t *testing.T) {
 	})
 
 	t.Run("OtherWorkshopsOpen", func(t *testing.T) {
-		if res, _ := a.do(t, postForm("/w/data-governance", answeredForm("en"))); res.StatusCode != http.StatusSeeOther {
+		if res, _ := a.do(t, postForm("/w/alpha", answeredForm("en"))); res.StatusCode != http.StatusSeeOther {
 			t.Errorf("another workshop: %d, want 303", res.StatusCode)
 		}
 	})
@@ -123,20 +123,20 @@ func TestScheduledWorkshop(t *testing.T) {
 	a := mustApp(t)
 	now := time.Date(2025, 6, 25, 8, 0, 0, 0, time.UTC)
 	a.srv.now = func() time.Time { return now }
-	w := a.srv.forms.Workshop("digital-government")
+	w := a.srv.forms.Workshop("beta")
 	w.OpensAt = now.Add(90 * time.Minute)
 	w.ClosesAt = now.Add(5 * time.Hour)
 
 	t.Run("ClosedUntilItOpens", func(t *testing.T) {
-		for _, lang := range forms.Languages {
+		for _, lang := range a.srv.forms.Languages {
 			res, body := a.do(t, get("/w/"+w.Slug+"?lang="+lang))
 			want := a.srv.text.Tf(lang, "closed_opens", "time", "2025-06-25 09:30 UTC")
 			if res.StatusCode != 200 || !strings.Contains(body, htmlText(want)) {
 				t.Errorf("%s: want %q on the closed page", lang, want)
 			}
 		}
-		res, body := a.do(t, postForm("/w/"+w.Slug, answeredForm("ru")))
-		if res.StatusCode != http.StatusForbidden || !strings.Contains(body, htmlText(mustCatalog(t).T("ru", forms.MsgClosed))) ||
+		res, body := a.do(t, postForm("/w/"+w.Slug, answeredForm("ar")))
+		if res.StatusCode != http.StatusForbidden || !strings.Contains(body, htmlText(mustCatalog(t).T("ar", forms.MsgClosed))) ||
 			!strings.Contains(body, "2025-06-25 09:30 UTC") {
 			t.Errorf("POST before opening: %d", res.StatusCode)
 		}
@@ -161,8 +161,8 @@ func TestScheduledWorkshop(t *testing.T) {
 		now = w.ClosesAt
 		a.srv.forgetOverrides()
 		before := a.countResponses(t)
-		res, body := a.do(t, postForm("/w/"+w.Slug, answeredForm("es")))
-		if res.StatusCode != http.StatusForbidden || !strings.Contains(body, htmlText(mustCatalog(t).T("es", forms.MsgClosed))) {
+		res, body := a.do(t, postForm("/w/"+w.Slug, answeredForm("fr")))
+		if res.StatusCode != http.StatusForbidden || !strings.Contains(body, htmlText(mustCatalog(t).T("fr", forms.MsgClosed))) {
 			t.Errorf("POST at closing time: %d", res.StatusCode)
 		}
 		if n := a.countResponses(t); n != before {
@@ -173,7 +173,7 @@ func TestScheduledWorkshop(t *testing.T) {
 
 func TestOrganizerPageAccess(t *testing.T) {
 	a := mustApp(t)
-	const slug = "foresight-creativity"
+	const slug = "alpha"
 	closed := func() bool {
 		o, err := a.db.WorkshopOverrides(t.Context())
 		if err != nil {

@@ -113,8 +113,8 @@ func (s *server) handleAPIResponse(c *fiber.Ctx) error {
 		return invalid(map[string]forms.Problem{"body": {Key: forms.MsgBody}})
 	}
 	if body.Lang != "" {
-		if !forms.IsLanguage(body.Lang) {
-			offered := map[string]any{"languages": strings.Join(forms.Languages, ", ")}
+		if !s.forms.HasLanguage(body.Lang) {
+			offered := map[string]any{"languages": strings.Join(s.forms.Languages, ", ")}
 			return invalid(map[string]forms.Problem{"lang": {Key: forms.MsgLanguage, Args: offered}})
 		}
 		lang = body.Lang

@@ -22,6 +22,7 @@ import (
 	"github.com/google/uuid"
 
 	"feedback/forms"
+	"feedback/forms/formstest"
 	"feedback/store"
 )
 
@@ -93,9 +94,9 @@ func dumpDatabase(tb testing.TB, path string) string {
 // validForm; a case changes or removes some of them.
 func apiAnswers(change map[string]string, remove ...string) string {
 	a := map[string]string{
-		"satisfaction": `5`, "relevance": `4`, "recommend": `9`,
-		"useful_formats": `["case_studies","peer_exchange"]`, "role": `"local_government"`,
-		"takeaway": `"Co-design with citizens"`,
+		"overall": `5`, "pace": `2`, "recommend": `9`,
+		"formats": `["talks","exercises"]`, "sector": `"government"`,
+		"comment": `"Co-design with citizens"`,
 	}
 	for k, v := range change {
 		a[k] = v
@@ -143,24 +144,28 @@ type badInput struct {
 	apiWant  outcome
 }
 
+// badInputSlug is the workshop TestBadInput sends its bad input to: beta,
+// whose own question gives it two text questions.
+const badInputSlug = "beta"
+
 // TestBadInput sends every kind of bad input through the browser form and the
 // JSON API of the real app, and checks the status, the message (in the
 // participant's language, next to its question), that the form keeps the
 // answers, that nothing internal leaks, and that the database is byte for
 // byte what it was.
 func TestBadInput(t *testing.T) {
-	a := mustApp(t)
+	a := mustAppOn(t, smallWithGamma(t), func(*config) {})
 	ctx := context.Background()
 	// Something stored already, so that "unchanged" means something.
 	taken := uuid.NewString()
-	if res, _ := a.do(t, postForm("/w/enabling-environment", validForm(taken))); res.StatusCode != http.StatusSeeOther {
+	if res, _ := a.do(t, postForm("/w/alpha", validForm(taken))); res.StatusCode != http.StatusSeeOther {
 		t.Fatal("seed form post failed")
 	}
-	if res, _ := a.do(t, postJSON("/api/v1/workshops/next-generation/responses", apiBody(uuid.NewString(), "ar", apiAnswers(nil)))); res.StatusCode != http.StatusCreated {
+	if res, _ := a.do(t, postJSON("/api/v1/workshops/alpha/responses", apiBody(uuid.NewString(), "ar", apiAnswers(nil)))); res.StatusCode != http.StatusCreated {
 		t.Fatal("seed API post failed")
 	}
 	closed := false
-	if err := a.db.SetWorkshopOpen(ctx, "foresight-creativity", &closed); err != nil {
+	if err := a.db.SetWorkshopOpen(ctx, "gamma", &closed); err != nil {
 		t.Fatal(err)
 	}
 	a.srv.forgetOverrides()
@@ -174,94 +179,94 @@ func TestBadInput(t *testing.T) {
 	jstr := func(s string) string { b, _ := json.Marshal(s); return string(b) }
 	m, tf := mustCatalog(t).T, mustCatalog(t).Tf
 	inv := func(field, msg string) outcome { return outcome{422, field, msg} }
-	long := strings.Repeat("x", 1001)
-	longCyrillic := strings.Repeat("ж", 1001)
+	long := strings.Repeat("x", 201)         // comment takes 200
+	longCyrillic := strings.Repeat("ж", 101) // beta_idea takes 100
 
 	cases := []badInput{
 		{name: "InvalidUTF8", lang: "fr",
-			form: text("fr", "takeaway", "caf\xe9 cr\xe8me"), formWant: inv("takeaway", m("fr", forms.MsgInvalidText)),
-			api: api("fr", map[string]string{"takeaway": "\"caf\xe9 cr\xe8me\""}), apiWant: inv("takeaway", m("fr", forms.MsgInvalidText))},
+			form: text("fr", "comment", "caf\xe9 cr\xe8me"), formWant: inv("comment", m("fr", forms.MsgInvalidText)),
+			api: api("fr", map[string]string{"comment": "\"caf\xe9 cr\xe8me\""}), apiWant: inv("comment", m("fr", forms.MsgInvalidText))},
 		{name: "NULCharacter", lang: "en",
-			form: text("en", "improve", "more\x00time"), formWant: inv("improve", m("en", forms.MsgInvalidText)),
-			api: api("en", map[string]string{"improve": `"more\u0000time"`}), apiWant: inv("improve", m("en", forms.MsgInvalidText))},
-		{name: "EscapeCharacter", lang: "es",
-			form: text("es", "next_step", "\x1b[31mred\x1b[0m"), formWant: inv("next_step", m("es", forms.MsgInvalidText)),
-			api: api("es", map[string]string{"next_step": `"\u001b[31mred"`}), apiWant: inv("next_step", m("es", forms.MsgInvalidText))},
+			form: text("en", "beta_idea", "more\x00time"), formWant: inv("beta_idea", m("en", forms.MsgInvalidText)),
+			api: api("en", map[string]string{"beta_idea": `"more\u0000time"`}), apiWant: inv("beta_idea", m("en", forms.MsgInvalidText))},
+		{name: "EscapeCharacter", lang: "fr",
+			form: text("fr", "beta_idea", "\x1b[31mred\x1b[0m"), formWant: inv("beta_idea", m("fr", forms.MsgInvalidText)),
+			api: api("fr", map[string]string{"beta_idea": `"\u001b[31mred"`}), apiWant: inv("beta_idea", m("fr", forms.MsgInvalidText))},
 		{name: "BidiOverride", lang: "ar",
-			form: text("ar", "takeaway", "abc\u202Edef"), formWant: inv("takeaway", m("ar", forms.MsgInvalidText)),
-			api: api("ar", map[string]string{"takeaway": `"abc\u202edef"`}), apiWant: inv("takeaway", m("ar", forms.MsgInvalidText))},
-		{name: "ReplacementCharacter", lang: "zh",
-			form: text("zh", "takeaway", "broken \uFFFD text"), formWant: inv("takeaway", m("zh", forms.MsgInvalidText)),
-			api: api("zh", map[string]string{"takeaway": `"broken \ufffd text"`}), apiWant: inv("takeaway", m("zh", forms.MsgInvalidText))},
-		{name: "TextTooLong", lang: "ru",
-			form: text("ru", "takeaway", long), formWant: inv("takeaway", tf("ru", forms.MsgTooLong, "max", 1000, "length", 1001)),
-			api: api("ru", map[string]string{"takeaway": jstr(long)}), apiWant: inv("takeaway", tf("ru", forms.MsgTooLong, "max", 1000, "length", 1001))},
-		{name: "TextTooLongInCharactersNotBytes", lang: "ru",
-			form: text("ru", "improve", longCyrillic), formWant: inv("improve", tf("ru", forms.MsgTooLong, "max", 1000, "length", 1001)),
-			api: api("ru", map[string]string{"improve": jstr(longCyrillic)}), apiWant: inv("improve", tf("ru", forms.MsgTooLong, "max", 1000, "length", 1001))},
-		{name: "TextTwice", lang: "uz",
-			form: set(form("uz"), "takeaway", "one", "two"), formWant: inv("takeaway", m("uz", forms.MsgOneText)),
-			api: api("uz", map[string]string{"takeaway": `["one","two"]`}), apiWant: inv("takeaway", m("uz", forms.MsgWrongType))},
+			form: text("ar", "comment", "abc\u202Edef"), formWant: inv("comment", m("ar", forms.MsgInvalidText)),
+			api: api("ar", map[string]string{"comment": `"abc\u202edef"`}), apiWant: inv("comment", m("ar", forms.MsgInvalidText))},
+		{name: "ReplacementCharacter", lang: "fr",
+			form: text("fr", "comment", "broken \uFFFD text"), formWant: inv("comment", m("fr", forms.MsgInvalidText)),
+			api: api("fr", map[string]string{"comment": `"broken \ufffd text"`}), apiWant: inv("comment", m("fr", forms.MsgInvalidText))},
+		{name: "TextTooLong", lang: "ar",
+			form: text("ar", "comment", long), formWant: inv("comment", tf("ar", forms.MsgTooLong, "max", 200, "length", 201)),
+			api: api("ar", map[string]string{"comment": jstr(long)}), apiWant: inv("comment", tf("ar", forms.MsgTooLong, "max", 200, "length", 201))},
+		{name: "TextTooLongInCharactersNotBytes", lang: "ar",
+			form: text("ar", "beta_idea", longCyrillic), formWant: inv("beta_idea", tf("ar", forms.MsgTooLong, "max", 100, "length", 101)),
+			api: api("ar", map[string]string{"beta_idea": jstr(longCyrillic)}), apiWant: inv("beta_idea", tf("ar", forms.MsgTooLong, "max", 100, "length", 101))},
+		{name: "TextTwice", lang: "ar",
+			form: set(form("ar"), "comment", "one", "two"), formWant: inv("comment", m("ar", forms.MsgOneText)),
+			api: api("ar", map[string]string{"comment": `["one","two"]`}), apiWant: inv("comment", m("ar", forms.MsgWrongType))},
 		{name: "RatingAboveMax", lang: "fr",
-			form: set(form("fr"), "satisfaction", "6"), formWant: inv("satisfaction", tf("fr", forms.MsgOutOfRange, "min", 1, "max", 5)),
-			api: api("fr", map[string]string{"satisfaction": `6`}), apiWant: inv("satisfaction", tf("fr", forms.MsgOutOfRange, "min", 1, "max", 5))},
+			form: set(form("fr"), "overall", "6"), formWant: inv("overall", tf("fr", forms.MsgOutOfRange, "min", 1, "max", 5)),
+			api: api("fr", map[string]string{"overall": `6`}), apiWant: inv("overall", tf("fr", forms.MsgOutOfRange, "min", 1, "max", 5))},
 		{name: "RatingBelowMin", lang: "en",
-			form: set(form("en"), "relevance", "0"), formWant: inv("relevance", tf("en", forms.MsgOutOfRange, "min", 1, "max", 5)),
-			api: api("en", map[string]string{"relevance": `0`}), apiWant: inv("relevance", tf("en", forms.MsgOutOfRange, "min", 1, "max", 5))},
-		{name: "RatingNegative", lang: "es",
-			form: set(form("es"), "apply", "-3"), formWant: inv("apply", tf("es", forms.MsgOutOfRange, "min", 1, "max", 5)),
-			api: api("es", map[string]string{"apply": `-3`}), apiWant: inv("apply", tf("es", forms.MsgOutOfRange, "min", 1, "max", 5))},
-		{name: "RatingNotANumber", lang: "zh",
-			form: set(form("zh"), "satisfaction", "five"), formWant: inv("satisfaction", tf("zh", forms.MsgNotAScore, "min", 1, "max", 5)),
-			api: api("zh", map[string]string{"satisfaction": `"five"`}), apiWant: inv("satisfaction", m("zh", forms.MsgWrongType))},
+			form: set(form("en"), "pace", "0"), formWant: inv("pace", tf("en", forms.MsgOutOfRange, "min", 1, "max", 3)),
+			api: api("en", map[string]string{"pace": `0`}), apiWant: inv("pace", tf("en", forms.MsgOutOfRange, "min", 1, "max", 3))},
+		{name: "RatingNegative", lang: "fr",
+			form: set(form("fr"), "pace", "-3"), formWant: inv("pace", tf("fr", forms.MsgOutOfRange, "min", 1, "max", 3)),
+			api: api("fr", map[string]string{"pace": `-3`}), apiWant: inv("pace", tf("fr", forms.MsgOutOfRange, "min", 1, "max", 3))},
+		{name: "RatingNotANumber", lang: "fr",
+			form: set(form("fr"), "overall", "five"), formWant: inv("overall", tf("fr", forms.MsgNotAScore, "min", 1, "max", 5)),
+			api: api("fr", map[string]string{"overall": `"five"`}), apiWant: inv("overall", m("fr", forms.MsgWrongType))},
 		{name: "RatingFraction", lang: "ar",
-			form: set(form("ar"), "satisfaction", "4.5"), formWant: inv("satisfaction", tf("ar", forms.MsgNotAScore, "min", 1, "max", 5)),
-			api: api("ar", map[string]string{"satisfaction": `4.5`}), apiWant: inv("satisfaction", m("ar", forms.MsgWrongType))},
+			form: set(form("ar"), "overall", "4.5"), formWant: inv("overall", tf("ar", forms.MsgNotAScore, "min", 1, "max", 5)),
+			api: api("ar", map[string]string{"overall": `4.5`}), apiWant: inv("overall", m("ar", forms.MsgWrongType))},
 		{name: "RatingHuge", lang: "en",
-			form: set(form("en"), "facilitation", "99999999999999999999999"), formWant: inv("facilitation", tf("en", forms.MsgNotAScore, "min", 1, "max", 5)),
-			api: api("en", map[string]string{"facilitation": `1e300`}), apiWant: inv("facilitation", m("en", forms.MsgWrongType))},
-		{name: "RatingTwice", lang: "ru",
-			form: set(form("ru"), "satisfaction", "4", "5"), formWant: inv("satisfaction", m("ru", forms.MsgOneScore)),
-			api: api("ru", map[string]string{"satisfaction": `[4,5]`}), apiWant: inv("satisfaction", m("ru", forms.MsgWrongType))},
+			form: set(form("en"), "pace", "99999999999999999999999"), formWant: inv("pace", tf("en", forms.MsgNotAScore, "min", 1, "max", 3)),
+			api: api("en", map[string]string{"pace": `1e300`}), apiWant: inv("pace", m("en", forms.MsgWrongType))},
+		{name: "RatingTwice", lang: "ar",
+			form: set(form("ar"), "overall", "4", "5"), formWant: inv("overall", m("ar", forms.MsgOneScore)),
+			api: api("ar", map[string]string{"overall": `[4,5]`}), apiWant: inv("overall", m("ar", forms.MsgWrongType))},
 		{name: "NPSAboveMax", lang: "fr",
 			form: set(form("fr"), "recommend", "11"), formWant: inv("recommend", tf("fr", forms.MsgOutOfRange, "min", 0, "max", 10)),
 			api: api("fr", map[string]string{"recommend": `11`}), apiWant: inv("recommend", tf("fr", forms.MsgOutOfRange, "min", 0, "max", 10))},
-		{name: "NPSBelowMin", lang: "uz",
-			form: set(form("uz"), "recommend", "-1"), formWant: inv("recommend", tf("uz", forms.MsgOutOfRange, "min", 0, "max", 10)),
-			api: api("uz", map[string]string{"recommend": `-1`}), apiWant: inv("recommend", tf("uz", forms.MsgOutOfRange, "min", 0, "max", 10))},
-		{name: "UnknownOption", lang: "es",
-			form: set(form("es"), "role", "astronaut"), formWant: inv("role", m("es", forms.MsgUnknownOption)),
-			api: api("es", map[string]string{"role": `"astronaut"`}), apiWant: inv("role", m("es", forms.MsgUnknownOption))},
-		{name: "UnknownOptionInMulti", lang: "zh",
-			form: set(form("zh"), "useful_formats", "case_studies", "dancing"), formWant: inv("useful_formats", m("zh", forms.MsgUnknownOption)),
-			api: api("zh", map[string]string{"useful_formats": `["case_studies","dancing"]`}), apiWant: inv("useful_formats", m("zh", forms.MsgUnknownOption))},
+		{name: "NPSBelowMin", lang: "ar",
+			form: set(form("ar"), "recommend", "-1"), formWant: inv("recommend", tf("ar", forms.MsgOutOfRange, "min", 0, "max", 10)),
+			api: api("ar", map[string]string{"recommend": `-1`}), apiWant: inv("recommend", tf("ar", forms.MsgOutOfRange, "min", 0, "max", 10))},
+		{name: "UnknownOption", lang: "fr",
+			form: set(form("fr"), "sector", "astronaut"), formWant: inv("sector", m("fr", forms.MsgUnknownOption)),
+			api: api("fr", map[string]string{"sector": `"astronaut"`}), apiWant: inv("sector", m("fr", forms.MsgUnknownOption))},
+		{name: "UnknownOptionInMulti", lang: "fr",
+			form: set(form("fr"), "formats", "talks", "dancing"), formWant: inv("formats", m("fr", forms.MsgUnknownOption)),
+			api: api("fr", map[string]string{"formats": `["talks","dancing"]`}), apiWant: inv("formats", m("fr", forms.MsgUnknownOption))},
 		{name: "OptionInOtherCase", lang: "en",
-			form: set(form("en"), "region", "AFRICA"), formWant: inv("region", m("en", forms.MsgUnknownOption)),
-			api: api("en", map[string]string{"region": `"AFRICA"`}), apiWant: inv("region", m("en", forms.MsgUnknownOption))},
+			form: set(form("en"), "sector", "ACADEMIA"), formWant: inv("sector", m("en", forms.MsgUnknownOption)),
+			api: api("en", map[string]string{"sector": `"ACADEMIA"`}), apiWant: inv("sector", m("en", forms.MsgUnknownOption))},
 		{name: "OptionOfAnotherQuestion", lang: "fr",
-			form: set(form("fr"), "gender", "africa"), formWant: inv("gender", m("fr", forms.MsgUnknownOption)),
-			api: api("fr", map[string]string{"gender": `"africa"`}), apiWant: inv("gender", m("fr", forms.MsgUnknownOption))},
+			form: set(form("fr"), "sector", "talks"), formWant: inv("sector", m("fr", forms.MsgUnknownOption)),
+			api: api("fr", map[string]string{"sector": `"talks"`}), apiWant: inv("sector", m("fr", forms.MsgUnknownOption))},
 		{name: "DuplicateOption", lang: "ar",
-			form: set(form("ar"), "useful_formats", "case_studies", "case_studies"), formWant: inv("useful_formats", m("ar", forms.MsgDuplicateChoice)),
-			api: api("ar", map[string]string{"useful_formats": `["case_studies","case_studies"]`}), apiWant: inv("useful_formats", m("ar", forms.MsgDuplicateChoice))},
-		{name: "SingleChoiceTwice", lang: "ru",
-			form: set(form("ru"), "role", "academia", "civil_society"), formWant: inv("role", m("ru", forms.MsgOneChoice)),
-			api: api("ru", map[string]string{"role": `["academia","civil_society"]`}), apiWant: inv("role", m("ru", forms.MsgWrongType))},
-		{name: "UnknownQuestion", lang: "es",
-			form: set(form("es"), "favourite_colour", "red"), formWant: inv("favourite_colour", m("es", forms.MsgUnknownQuestion)),
-			api: api("es", map[string]string{"favourite_colour": `"red"`}), apiWant: inv("favourite_colour", m("es", forms.MsgUnknownQuestion))},
+			form: set(form("ar"), "formats", "talks", "talks"), formWant: inv("formats", m("ar", forms.MsgDuplicateChoice)),
+			api: api("ar", map[string]string{"formats": `["talks","talks"]`}), apiWant: inv("formats", m("ar", forms.MsgDuplicateChoice))},
+		{name: "SingleChoiceTwice", lang: "ar",
+			form: set(form("ar"), "sector", "academia", "other"), formWant: inv("sector", m("ar", forms.MsgOneChoice)),
+			api: api("ar", map[string]string{"sector": `["academia","other"]`}), apiWant: inv("sector", m("ar", forms.MsgWrongType))},
+		{name: "UnknownQuestion", lang: "fr",
+			form: set(form("fr"), "favourite_colour", "red"), formWant: inv("favourite_colour", m("fr", forms.MsgUnknownQuestion)),
+			api: api("fr", map[string]string{"favourite_colour": `"red"`}), apiWant: inv("favourite_colour", m("fr", forms.MsgUnknownQuestion))},
 		{name: "QuestionOfAnotherWorkshopStyleID", lang: "en",
 			form: set(form("en"), "__proto__", "1"), formWant: inv("__proto__", m("en", forms.MsgUnknownQuestion)),
 			api: api("en", map[string]string{"__proto__": `1`}), apiWant: inv("__proto__", m("en", forms.MsgUnknownQuestion))},
 		{name: "QuestionIDWithMarkup", lang: "fr",
 			form: set(form("fr"), `<img src=x onerror=alert(1)>`, "1"), formWant: inv(`<img src=x onerror=alert(1)>`, m("fr", forms.MsgUnknownQuestion)),
 			api: api("fr", map[string]string{`<img src=x onerror=alert(1)>`: `1`}), apiWant: inv(`<img src=x onerror=alert(1)>`, m("fr", forms.MsgUnknownQuestion))},
-		{name: "RequiredMissing", lang: "zh",
-			form: without(form("zh"), "satisfaction"), formWant: inv("satisfaction", m("zh", forms.MsgRequired)),
-			api: api("zh", nil, "satisfaction"), apiWant: inv("satisfaction", m("zh", forms.MsgRequired))},
-		{name: "RequiredBlank", lang: "uz",
-			form: set(form("uz"), "satisfaction", "   "), formWant: inv("satisfaction", m("uz", forms.MsgRequired)),
-			api: api("uz", map[string]string{"satisfaction": `null`}), apiWant: inv("satisfaction", m("uz", forms.MsgRequired))},
+		{name: "RequiredMissing", lang: "fr",
+			form: without(form("fr"), "overall"), formWant: inv("overall", m("fr", forms.MsgRequired)),
+			api: api("fr", nil, "overall"), apiWant: inv("overall", m("fr", forms.MsgRequired))},
+		{name: "RequiredBlank", lang: "ar",
+			form: set(form("ar"), "overall", "   "), formWant: inv("overall", m("ar", forms.MsgRequired)),
+			api: api("ar", map[string]string{"overall": `null`}), apiWant: inv("overall", m("ar", forms.MsgRequired))},
 		{name: "SubmissionIDMissing", lang: "ar",
 			form: without(form("ar"), "submission_id"), formWant: outcome{422, "", m("ar", forms.MsgSubmissionID)},
 			api: `{"lang":"ar","answers":` + apiAnswers(nil) + `}`, apiWant: inv("submission_id", m("ar", forms.MsgSubmissionID))},
@@ -271,40 +276,40 @@ func TestBadInput(t *testing.T) {
 		{name: "SubmissionIDNotHex", lang: "en",
 			form: set(form("en"), "submission_id", "zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz"), formWant: outcome{422, "", m("en", forms.MsgSubmissionID)},
 			api: apiBody("zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz", "en", apiAnswers(nil)), apiWant: inv("submission_id", m("en", forms.MsgSubmissionID))},
-		{name: "SubmissionIDInjection", lang: "es",
-			form: set(form("es"), "submission_id", "'; DROP TABLE responses; --"), formWant: outcome{422, "", m("es", forms.MsgSubmissionID)},
-			api: apiBody(`'; DROP TABLE responses; --`, "es", apiAnswers(nil)), apiWant: inv("submission_id", m("es", forms.MsgSubmissionID))},
-		{name: "SubmissionIDOfAnotherWorkshop", lang: "ru",
-			form: set(set(validForm(taken), "lang", "ru"), "satisfaction", "1"), formWant: outcome{422, "", m("ru", forms.MsgSubmissionTaken)},
-			api: apiBody(taken, "ru", apiAnswers(nil)), apiWant: inv("submission_id", m("ru", forms.MsgSubmissionTaken))},
-		{name: "EmptyBody", lang: "zh",
-			form: url.Values{}, formWant: outcome{422, "", m("zh", forms.MsgSubmissionID)},
-			api: " ", apiWant: inv("body", m("zh", forms.MsgBody))},
+		{name: "SubmissionIDInjection", lang: "fr",
+			form: set(form("fr"), "submission_id", "'; DROP TABLE responses; --"), formWant: outcome{422, "", m("fr", forms.MsgSubmissionID)},
+			api: apiBody(`'; DROP TABLE responses; --`, "fr", apiAnswers(nil)), apiWant: inv("submission_id", m("fr", forms.MsgSubmissionID))},
+		{name: "SubmissionIDOfAnotherWorkshop", lang: "ar",
+			form: set(set(validForm(taken), "lang", "ar"), "overall", "1"), formWant: outcome{422, "", m("ar", forms.MsgSubmissionTaken)},
+			api: apiBody(taken, "ar", apiAnswers(nil)), apiWant: inv("submission_id", m("ar", forms.MsgSubmissionTaken))},
+		{name: "EmptyBody", lang: "fr",
+			form: url.Values{}, formWant: outcome{422, "", m("fr", forms.MsgSubmissionID)},
+			api: " ", apiWant: inv("body", m("fr", forms.MsgBody))},
 
 		// The JSON API's own ways to be wrong.
 		{name: "JSONArrayBody", lang: "en", api: `[]`, apiWant: inv("body", m("en", forms.MsgBody))},
 		{name: "JSONAnswersArray", lang: "fr", api: `{"submission_id":"` + sid + `","answers":[5,4]}`, apiWant: inv("body", m("fr", forms.MsgBody))},
-		{name: "JSONUnknownField", lang: "es", api: `{"submission_id":"` + sid + `","name":"Ann","answers":{}}`, apiWant: inv("body", m("es", forms.MsgBody))},
-		{name: "JSONTrailingData", lang: "ru", api: api("ru", nil) + `{"again":1}`, apiWant: inv("body", m("ru", forms.MsgBody))},
+		{name: "JSONUnknownField", lang: "fr", api: `{"submission_id":"` + sid + `","name":"Ann","answers":{}}`, apiWant: inv("body", m("fr", forms.MsgBody))},
+		{name: "JSONTrailingData", lang: "ar", api: api("ar", nil) + `{"again":1}`, apiWant: inv("body", m("ar", forms.MsgBody))},
 		{name: "JSONTruncated", lang: "ar", api: api("ar", nil)[:40], apiWant: inv("body", m("ar", forms.MsgBody))},
-		{name: "JSONSubmissionIDNumber", lang: "uz", api: `{"submission_id":42,"answers":{}}`, apiWant: inv("body", m("uz", forms.MsgBody))},
-		{name: "JSONDeeplyNested", lang: "en", api: `{"submission_id":"` + sid + `","answers":{"takeaway":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}}`,
+		{name: "JSONSubmissionIDNumber", lang: "ar", api: `{"submission_id":42,"answers":{}}`, apiWant: inv("body", m("ar", forms.MsgBody))},
+		{name: "JSONDeeplyNested", lang: "en", api: `{"submission_id":"` + sid + `","answers":{"comment":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}}`,
 			apiWant: inv("body", m("en", forms.MsgBody))},
-		{name: "JSONUnknownLanguage", lang: "fr", api: apiBody(sid, "tlh", apiAnswers(nil)), apiWant: inv("lang", tf("fr", forms.MsgLanguage, "languages", "en, fr, es, ru, zh, ar, uz"))},
-		{name: "JSONTextAsNumber", lang: "zh", api: api("zh", map[string]string{"takeaway": `42`}), apiWant: inv("takeaway", m("zh", forms.MsgWrongType))},
-		{name: "JSONMultiAsString", lang: "es", api: api("es", map[string]string{"useful_formats": `"case_studies"`}), apiWant: inv("useful_formats", m("es", forms.MsgWrongType))},
-		{name: "JSONRatingAsBool", lang: "ru", api: api("ru", map[string]string{"relevance": `true`}), apiWant: inv("relevance", m("ru", forms.MsgWrongType))},
-		{name: "JSONRatingAsObject", lang: "ar", api: api("ar", map[string]string{"relevance": `{"value":4}`}), apiWant: inv("relevance", m("ar", forms.MsgWrongType))},
-		{name: "JSONEmptyOptionInMulti", lang: "uz", api: api("uz", map[string]string{"useful_formats": `[""]`}), apiWant: inv("useful_formats", m("uz", forms.MsgWrongType))},
+		{name: "JSONUnknownLanguage", lang: "fr", api: apiBody(sid, "tlh", apiAnswers(nil)), apiWant: inv("lang", tf("fr", forms.MsgLanguage, "languages", strings.Join(a.srv.forms.Languages, ", ")))},
+		{name: "JSONTextAsNumber", lang: "fr", api: api("fr", map[string]string{"comment": `42`}), apiWant: inv("comment", m("fr", forms.MsgWrongType))},
+		{name: "JSONMultiAsString", lang: "fr", api: api("fr", map[string]string{"formats": `"talks"`}), apiWant: inv("formats", m("fr", forms.MsgWrongType))},
+		{name: "JSONRatingAsBool", lang: "ar", api: api("ar", map[string]string{"pace": `true`}), apiWant: inv("pace", m("ar", forms.MsgWrongType))},
+		{name: "JSONRatingAsObject", lang: "ar", api: api("ar", map[string]string{"pace": `{"value":2}`}), apiWant: inv("pace", m("ar", forms.MsgWrongType))},
+		{name: "JSONEmptyOptionInMulti", lang: "ar", api: api("ar", map[string]string{"formats": `[""]`}), apiWant: inv("formats", m("ar", forms.MsgWrongType))},
 		{name: "JSONFormEncodedBody", lang: "en", api: validForm(sid).Encode(), apiWant: inv("body", m("en", forms.MsgBody))},
 
 		// Workshops that cannot take the response.
 		{name: "UnknownWorkshop", lang: "fr",
 			form: form("fr"), formWant: outcome{404, "", m("fr", forms.MsgNotFound)},
 			api: api("fr", nil), apiWant: outcome{404, "", m("fr", forms.MsgNotFound)}},
-		{name: "ClosedWorkshop", lang: "es",
-			form: form("es"), formWant: outcome{403, "", m("es", forms.MsgClosed)},
-			api: api("es", nil), apiWant: outcome{403, "", m("es", forms.MsgClosed)}},
+		{name: "ClosedWorkshop", lang: "fr",
+			form: form("fr"), formWant: outcome{403, "", m("fr", forms.MsgClosed)},
+			api: api("fr", nil), apiWant: outcome{403, "", m("fr", forms.MsgClosed)}},
 	}
 
 	both := 0
@@ -318,16 +323,16 @@ func TestBadInput(t *testing.T) {
 	}
 
 	before := dumpDatabase(t, a.path)
-	if !strings.Contains(before, taken) || !strings.Contains(before, "Co-design with citizens") || !strings.Contains(before, "foresight-creativity") {
+	if !strings.Contains(before, taken) || !strings.Contains(before, "Co-design with citizens") || !strings.Contains(before, "gamma") {
 		t.Fatalf("the dump misses what was stored:\n%s", before)
 	}
 	for _, tc := range cases {
-		slug := "data-governance"
+		slug := badInputSlug
 		switch tc.name {
 		case "UnknownWorkshop":
 			slug = "no-such-workshop"
 		case "ClosedWorkshop":
-			slug = "foresight-creativity"
+			slug = "gamma"
 		}
 		if tc.form != nil {
 			t.Run("Form/"+tc.name, func(t *testing.T) {
@@ -369,7 +374,7 @@ func checkFormOutcome(t *testing.T, res *http.Response, page string, tc badInput
 	if !strings.Contains(page, esc) {
 		t.Errorf("page lacks the message %q", w.msg)
 	}
-	if q := forms.Default().Workshop("data-governance").Question(w.field); q != nil {
+	if q := formstest.Small(t).Workshop(badInputSlug).Question(w.field); q != nil {
 		if !strings.Contains(page, `<p class="error" id="e-`+w.field+`">`+esc+`</p>`) {
 			t.Errorf("the message is not next to question %s", w.field)
 		}
@@ -377,16 +382,16 @@ func checkFormOutcome(t *testing.T, res *http.Response, page string, tc badInput
 	if w.status == http.StatusUnprocessableEntity && len(tc.form) > 0 {
 		// Every answer given is still in the form (unless it is the one
 		// being refused).
-		if w.field != "relevance" && !strings.Contains(page, `name="relevance" value="4" checked`) {
-			t.Error("the answer to relevance was lost")
+		if w.field != "pace" && !strings.Contains(page, `name="pace" value="2" checked`) {
+			t.Error("the answer to pace was lost")
 		}
-		if w.field != "role" && !strings.Contains(page, `value="local_government" checked`) {
-			t.Error("the answer to role was lost")
+		if w.field != "sector" && !strings.Contains(page, `value="government" checked`) {
+			t.Error("the answer to sector was lost")
 		}
-		if w.field != "takeaway" && !strings.Contains(page, ">Co-design with citizens</textarea>") {
-			t.Error("the takeaway was lost")
+		if w.field != "comment" && !strings.Contains(page, ">Co-design with citizens</textarea>") {
+			t.Error("the comment was lost")
 		}
-		if w.field == "takeaway" && tc.name == "TextTooLong" && !strings.Contains(page, strings.Repeat("x", 1001)+"</textarea>") {
+		if w.field == "comment" && tc.name == "TextTooLong" && !strings.Contains(page, strings.Repeat("x", 201)+"</textarea>") {
 			t.Error("the over-long text was not given back to be shortened")
 		}
 	}
@@ -440,19 +445,19 @@ func TestWrongMethod(t *testing.T) {
 		method, path, lang, allow string
 		api                       bool
 	}{
-		{"PUT", "/w/data-governance", "fr", "POST", false},
-		{"DELETE", "/w/data-governance", "ru", "GET", false},
-		{"PATCH", "/w/data-governance/thanks", "en", "GET", false},
-		{"POST", "/", "es", "GET", false},
+		{"PUT", "/w/alpha", "fr", "POST", false},
+		{"DELETE", "/w/alpha", "ar", "GET", false},
+		{"PATCH", "/w/alpha/thanks", "en", "GET", false},
+		{"POST", "/", "fr", "GET", false},
 		{"POST", "/healthz", "en", "GET", false},
-		{"PUT", "/api/v1/workshops/data-governance/responses", "zh", "POST", true},
-		{"DELETE", "/api/v1/workshops/data-governance/responses", "ar", "POST", true},
-		{"POST", "/api/v1/workshops", "uz", "GET", true},
-		{"GET", "/api/v1/workshops/data-governance/responses", "en", "POST", true},
+		{"PUT", "/api/v1/workshops/alpha/responses", "fr", "POST", true},
+		{"DELETE", "/api/v1/workshops/alpha/responses", "ar", "POST", true},
+		{"POST", "/api/v1/workshops", "ar", "GET", true},
+		{"GET", "/api/v1/workshops/alpha/responses", "en", "POST", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+tt.path, func(t *testing.T) {
-			req := httptest.NewRequest(tt.method, tt.path, strings.NewReader("satisfaction=5"))
+			req := httptest.NewRequest(tt.method, tt.path, strings.NewReader("overall=5"))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			req.Header.Set("Accept-Language", tt.lang)
 			res, body := a.do(t, req)
@@ -484,14 +489,14 @@ func TestBodyTooLarge(t *testing.T) {
 	a := mustApp(t)
 	base := a.serve(t)
 	before := dumpDatabase(t, a.path)
-	big := set(set(validForm(uuid.NewString()), "lang", "fr"), "takeaway", strings.Repeat("a", 70*1024)).Encode()
+	big := set(set(validForm(uuid.NewString()), "lang", "fr"), "comment", strings.Repeat("a", 70*1024)).Encode()
 	tests := []struct {
 		name, path, contentType, body, lang string
 		api                                 bool
 	}{
-		{"Form", "/w/data-governance", "application/x-www-form-urlencoded", big, "fr", false},
-		{"API", "/api/v1/workshops/data-governance/responses", "application/json",
-			apiBody(uuid.NewString(), "es", apiAnswers(map[string]string{"takeaway": `"` + strings.Repeat("a", 70*1024) + `"`})), "es", true},
+		{"Form", "/w/alpha", "application/x-www-form-urlencoded", big, "fr", false},
+		{"API", "/api/v1/workshops/alpha/responses", "application/json",
+			apiBody(uuid.NewString(), "fr", apiAnswers(map[string]string{"comment": `"` + strings.Repeat("a", 70*1024) + `"`})), "fr", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -512,9 +517,9 @@ func TestBodyTooLarge(t *testing.T) {
 		})
 	}
 	// Just under the limit is read and judged on its content.
-	fits := set(validForm(uuid.NewString()), "improve", strings.Repeat("b", 60*1024)).Encode()
-	res, page := send(t, newRequest(t, "POST", base+"/w/data-governance", "application/x-www-form-urlencoded", fits))
-	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, mustCatalog(t).Tf("en", forms.MsgTooLong, "max", 1000, "length", 60*1024)) {
+	fits := set(validForm(uuid.NewString()), "comment", strings.Repeat("b", 60*1024)).Encode()
+	res, page := send(t, newRequest(t, "POST", base+"/w/alpha", "application/x-www-form-urlencoded", fits))
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, mustCatalog(t).Tf("en", forms.MsgTooLong, "max", 200, "length", 60*1024)) {
 		t.Errorf("a body under the limit: %d", res.StatusCode)
 	}
 	if after := dumpDatabase(t, a.path); after != before {
@@ -529,12 +534,12 @@ func TestPanicIsAPlainErrorPage(t *testing.T) {
 	var logged strings.Builder
 	a := mustAppWith(t, func(*config) {})
 	a.srv.log = slog.New(slog.NewTextHandler(&lockedWriter{w: &logged}, nil))
-	a.Get("/w/data-governance/explode", func(*fiber.Ctx) error { panic("secret internal detail") })
+	a.Get("/w/alpha/explode", func(*fiber.Ctx) error { panic("secret internal detail") })
 	a.Get("/api/v1/explode", func(*fiber.Ctx) error { panic("secret internal detail") })
 
-	res, page := a.do(t, get("/w/data-governance/explode", "Accept-Language", "ru"))
+	res, page := a.do(t, get("/w/alpha/explode", "Accept-Language", "ar"))
 	if res.StatusCode != http.StatusInternalServerError || strings.Contains(page, "secret") || strings.Contains(page, "goroutine") ||
-		!strings.Contains(page, template.HTMLEscapeString(a.srv.text.T("ru", "error_body"))) {
+		!strings.Contains(page, template.HTMLEscapeString(a.srv.text.T("ar", "error_body"))) {
 		t.Errorf("page after a panic: %d\n%s", res.StatusCode, page)
 	}
 	res, body := a.do(t, get("/api/v1/explode"))
@@ -545,7 +550,7 @@ func TestPanicIsAPlainErrorPage(t *testing.T) {
 		t.Errorf("the panic was not logged:\n%s", logged.String())
 	}
 	// The app still serves.
-	if res, _ := a.do(t, get("/w/data-governance")); res.StatusCode != http.StatusOK {
+	if res, _ := a.do(t, get("/w/alpha")); res.StatusCode != http.StatusOK {
 		t.Errorf("after the panic: %d", res.StatusCode)
 	}
 }
@@ -570,9 +575,9 @@ func TestBodyOverLimitGetsItsPage(t *testing.T) {
 	a := mustApp(t)
 	base := a.serve(t)
 	before := dumpDatabase(t, a.path)
-	body := set(validForm(uuid.NewString()), "takeaway", strings.Repeat("a", 1_000_000)).Encode()
+	body := set(validForm(uuid.NewString()), "comment", strings.Repeat("a", 1_000_000)).Encode()
 	for i := 0; i < 5; i++ {
-		req := newRequest(t, "POST", base+"/w/data-governance", "application/x-www-form-urlencoded", body)
+		req := newRequest(t, "POST", base+"/w/alpha", "application/x-www-form-urlencoded", body)
 		res, err := noRedirect.Do(req)
 		if err != nil {
 			t.Fatalf("body %d: %v (the connection was cut instead of answered)", i, err)
@@ -621,7 +626,7 @@ func TestHangingStoreCallIsCancelled(t *testing.T) {
 	}
 	app := srv.app()
 	for i := 0; i < 2; i++ { // the second would wait forever for the slot if the first kept it
-		req := get("/w/data-governance?lang=fr")
+		req := get("/w/alpha?lang=fr")
 		res, err := app.Test(req, 10_000)
 		if err != nil {
 			t.Fatalf("request %d: %v", i, err)

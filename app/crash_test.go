@@ -9,7 +9,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -30,12 +29,11 @@ type crashServer struct {
 	exited chan error
 }
 
-func startCrashServer(t *testing.T, bin, dbPath string) *crashServer {
+func startCrashServer(t *testing.T, bin, dbPath, formsPath string) *crashServer {
 	t.Helper()
 	addr := freeAddr(t)
 	s := &crashServer{base: "http://" + addr, exited: make(chan error, 1)}
-	s.cmd = exec.Command(bin, "-addr", addr, "-db", dbPath, "-admin-token", "crash-test-token", "-public-url", s.base)
-	s.cmd.Env = append(os.Environ(), "FEEDBACK_FORMS=")
+	s.cmd = exec.Command(bin, "-addr", addr, "-db", dbPath, "-forms", formsPath, "-admin-token", "crash-test-token", "-public-url", s.base)
 	s.cmd.Stderr = &s.stderr
 	if err := s.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -67,31 +65,32 @@ func startCrashServer(t *testing.T, bin, dbPath string) *crashServer {
 	}
 }
 
-// crashAnswers draws valid, varied answers for the default questionnaire.
+// crashAnswers draws valid, varied answers for the small fixture's
+// questionnaire.
 func crashAnswers(rng *rand.Rand) map[string]any {
 	a := map[string]any{
-		"satisfaction": 1 + rng.IntN(5),
-		"relevance":    1 + rng.IntN(5),
+		"overall": 1 + rng.IntN(5),
+		"pace":    1 + rng.IntN(3),
 	}
 	if rng.IntN(2) == 0 {
 		a["recommend"] = rng.IntN(11)
 	}
 	if rng.IntN(2) == 0 {
-		a["role"] = []string{"national_government", "local_government", "academia", "civil_society"}[rng.IntN(4)]
+		a["sector"] = []string{"government", "academia", "other"}[rng.IntN(3)]
 	}
 	if rng.IntN(2) == 0 {
-		a["useful_formats"] = []string{"case_studies", "peer_exchange"}[:1+rng.IntN(2)]
+		a["formats"] = []string{"talks", "exercises"}[:1+rng.IntN(2)]
 	}
 	if rng.IntN(3) == 0 {
-		a["takeaway"] = []string{"Очень полезно", "=1+1 stays text", "多谢", "Practical tools"}[rng.IntN(4)]
+		a["comment"] = []string{"Очень полезно", "=1+1 stays text", "多谢", "Practical tools"}[rng.IntN(4)]
 	}
 	return a
 }
 
 // ack is what the server told a client about one submission.
 type ack struct {
-	id           string
-	satisfaction int
+	id      string
+	overall int
 }
 
 // TestCrashKeepsAcknowledged starts the real binary, sends it concurrent
@@ -102,8 +101,9 @@ type ack struct {
 func TestCrashKeepsAcknowledged(t *testing.T) {
 	bin := buildBinary(t)
 	dbPath := filepath.Join(t.TempDir(), "feedback.db")
-	srv := startCrashServer(t, bin, dbPath)
-	slugs := []string{"enabling-environment", "digital-government", "data-governance", "next-generation"}
+	formsPath := smallFormsFile(t)
+	srv := startCrashServer(t, bin, dbPath, formsPath)
+	slugs := []string{"alpha", "beta"}
 
 	const workers = 24
 	client := &http.Client{
@@ -153,7 +153,7 @@ func TestCrashKeepsAcknowledged(t *testing.T) {
 			if prev, ok := acked[sid]; ok && prev.id != id {
 				problems = append(problems, fmt.Sprintf("%s acknowledged as %s and as %s", sid, prev.id, id))
 			}
-			acked[sid] = ack{id: id, satisfaction: answers["satisfaction"].(int)}
+			acked[sid] = ack{id: id, overall: answers["overall"].(int)}
 			slugOf[sid], sentWith[sid] = slug, answers
 		default:
 			problems = append(problems, fmt.Sprintf("%s: status %d", sid, status))
@@ -247,7 +247,7 @@ func TestCrashKeepsAcknowledged(t *testing.T) {
 
 	// Start again on the same file: recovery from the WAL, then every
 	// acknowledged submission sent once more must find its stored response.
-	srv = startCrashServer(t, bin, dbPath)
+	srv = startCrashServer(t, bin, dbPath, formsPath)
 	checked := 0
 	for sid, a := range acked {
 		if checked == 100 {
@@ -296,17 +296,17 @@ func TestCrashKeepsAcknowledged(t *testing.T) {
 	lost := 0
 	for sid, a := range acked {
 		var (
-			n, satisfaction int
-			id              string
+			n, overall int
+			id         string
 		)
 		err := raw.QueryRowContext(ctx, `SELECT count(*), max(r.public_id), max(a.number) FROM responses r
-			LEFT JOIN answers a ON a.response_id = r.id AND a.question = 'satisfaction'
-			WHERE r.submission_id = ?`, sid).Scan(&n, &id, &satisfaction)
-		if err != nil || n != 1 || id != a.id || satisfaction != a.satisfaction {
+			LEFT JOIN answers a ON a.response_id = r.id AND a.question = 'overall'
+			WHERE r.submission_id = ?`, sid).Scan(&n, &id, &overall)
+		if err != nil || n != 1 || id != a.id || overall != a.overall {
 			lost++
 			if lost <= 5 {
-				t.Errorf("acknowledged %s (id %s, satisfaction %d): stored %d times as %q with satisfaction %d (%v)",
-					sid, a.id, a.satisfaction, n, id, satisfaction, err)
+				t.Errorf("acknowledged %s (id %s, overall %d): stored %d times as %q with overall %d (%v)",
+					sid, a.id, a.overall, n, id, overall, err)
 			}
 		}
 	}

@@ -17,7 +17,7 @@ func TestAdminExport(t *testing.T) {
 	s, app, db := adminTestServer(t, adminTestToken)
 	s.now = func() time.Time { return time.Date(2025, 6, 25, 15, 30, 42, 0, time.UTC) }
 	rs := adminSeed(t, db)
-	if err := db.StarComment(context.Background(), rs[0].ID, "takeaway", true); err != nil {
+	if err := db.StarComment(context.Background(), rs[0].ID, "comment", true); err != nil {
 		t.Fatal(err)
 	}
 	count := func(slug string) int {
@@ -40,7 +40,7 @@ func TestAdminExport(t *testing.T) {
 
 	for _, tc := range []struct{ slug, name string }{
 		{"", "workshop-feedback-2025-06-25T1530Z.xlsx"},
-		{"data-governance", "workshop-feedback-data-governance-2025-06-25T1530Z.xlsx"},
+		{"alpha", "workshop-feedback-alpha-2025-06-25T1530Z.xlsx"},
 	} {
 		t.Run("XLSX"+tc.slug, func(t *testing.T) {
 			path := "/admin/export.xlsx"
@@ -68,7 +68,7 @@ func TestAdminExport(t *testing.T) {
 			}
 			quotes, _ := x.GetRows("Key quotes")
 			if tc.slug == "" || tc.slug == rs[0].Workshop {
-				if len(quotes) != 2 || quotes[1][2] != rs[0].Answers["takeaway"].Text {
+				if len(quotes) != 2 || quotes[1][2] != rs[0].Answers["comment"].Text {
 					t.Errorf("key quotes %q, want the starred comment", quotes)
 				}
 			}
@@ -101,12 +101,12 @@ func TestAdminExport(t *testing.T) {
 		}
 		col := -1
 		for i, h := range recs[0] {
-			if h == "takeaway" {
+			if h == "comment" {
 				col = i
 			}
 		}
 		for i, r := range rs {
-			want := r.Answers["takeaway"].Text
+			want := r.Answers["comment"].Text
 			if strings.HasPrefix(want, "=") {
 				want = "'" + want
 			}
@@ -117,9 +117,9 @@ func TestAdminExport(t *testing.T) {
 				t.Errorf("row %d submitted at %q", i+1, recs[i+1][2])
 			}
 		}
-		res, body = adminDo(t, app, bearerGet(t, "/admin/export.csv?workshop=digital-government"))
-		if n := strings.Count(body, "\r\n") - 1; res.StatusCode != http.StatusOK || n != count("digital-government") {
-			t.Errorf("one workshop: status %d, %d rows, want %d", res.StatusCode, n, count("digital-government"))
+		res, body = adminDo(t, app, bearerGet(t, "/admin/export.csv?workshop=beta"))
+		if n := strings.Count(body, "\r\n") - 1; res.StatusCode != http.StatusOK || n != count("beta") {
+			t.Errorf("one workshop: status %d, %d rows, want %d", res.StatusCode, n, count("beta"))
 		}
 	})
 }

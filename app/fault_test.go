@@ -19,6 +19,7 @@ import (
 	"github.com/google/uuid"
 
 	"feedback/forms"
+	"feedback/forms/formstest"
 	"feedback/store"
 )
 
@@ -50,7 +51,7 @@ func faultApp(t *testing.T, path string) (*testApp, *lockedWriter) {
 	t.Cleanup(func() { db.Close() })
 	logs := &lockedWriter{w: &bytes.Buffer{}}
 	cfg := config{Addr: "127.0.0.1:0", DB: path, AdminToken: testToken, PublicURL: "https://feedback.example.org"}
-	srv, err := newServer(cfg, forms.Default(), db, slog.New(slog.NewTextHandler(logs, nil)))
+	srv, err := newServer(cfg, formstest.Small(t), db, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +73,7 @@ type participants struct {
 func (p *participants) form(t *testing.T, lang string) (*http.Response, string, string) {
 	t.Helper()
 	sid := uuid.NewString()
-	res, page := p.a.do(t, postForm("/w/data-governance", set(validForm(sid), "lang", lang)))
+	res, page := p.a.do(t, postForm("/w/alpha", set(validForm(sid), "lang", lang)))
 	if res.StatusCode == http.StatusSeeOther {
 		p.acked[sid] = true
 	}
@@ -82,8 +83,8 @@ func (p *participants) form(t *testing.T, lang string) (*http.Response, string, 
 func (p *participants) api(t *testing.T, lang string) (*http.Response, string) {
 	t.Helper()
 	sid := uuid.NewString()
-	res, body := p.a.do(t, postJSON("/api/v1/workshops/data-governance/responses",
-		`{"submission_id":"`+sid+`","lang":"`+lang+`","answers":{"satisfaction":3,"relevance":4}}`))
+	res, body := p.a.do(t, postJSON("/api/v1/workshops/alpha/responses",
+		`{"submission_id":"`+sid+`","lang":"`+lang+`","answers":{"overall":3,"pace":2}}`))
 	if res.StatusCode == http.StatusCreated {
 		p.acked[sid] = true
 	}
@@ -147,13 +148,13 @@ func runFault(t *testing.T, path string, inject, heal func(t *testing.T)) {
 		t.Error("form during the fault: no Retry-After")
 	}
 	for _, want := range []string{template.HTMLEscapeString(mustCatalog(t).T("fr", forms.MsgUnavailable)), `value="` + sid + `"`,
-		`name="relevance" value="4" checked`, `value="peer_exchange" checked`, ">Co-design with citizens</textarea>"} {
+		`name="pace" value="2" checked`, `value="exercises" checked`, ">Co-design with citizens</textarea>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("form during the fault lacks %q", want)
 		}
 	}
-	if res, body := p.api(t, "ru"); res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" ||
-		!strings.Contains(body, mustCatalog(t).T("ru", forms.MsgUnavailable)) {
+	if res, body := p.api(t, "ar"); res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" ||
+		!strings.Contains(body, mustCatalog(t).T("ar", forms.MsgUnavailable)) {
 		t.Errorf("API during the fault: %d %s", res.StatusCode, body)
 	}
 	for _, line := range []string{"response not saved", "health check failed"} {
@@ -168,12 +169,12 @@ func runFault(t *testing.T, path string, inject, heal func(t *testing.T)) {
 		t.Fatalf("/healthz after the fault: %d %s", res.StatusCode, body)
 	}
 	// The participant sends the same form again, as the page asks.
-	res, _ = a.do(t, postForm("/w/data-governance", set(validForm(sid), "lang", "fr")))
+	res, _ = a.do(t, postForm("/w/alpha", set(validForm(sid), "lang", "fr")))
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("form after the fault: %d", res.StatusCode)
 	}
 	p.acked[sid] = true
-	if res, body := p.api(t, "ru"); res.StatusCode != http.StatusCreated {
+	if res, body := p.api(t, "ar"); res.StatusCode != http.StatusCreated {
 		t.Fatalf("API after the fault: %d %s", res.StatusCode, body)
 	}
 	if !strings.Contains(logs.String(), "health check ok again") {
@@ -272,7 +273,7 @@ func TestFaultDatabaseFileRemoved(t *testing.T) {
 		t.Errorf("/healthz after the removal: %d", res.StatusCode)
 	}
 	for i := 0; i < 3; i++ {
-		if res, _, _ := p.form(t, "es"); res.StatusCode != http.StatusSeeOther {
+		if res, _, _ := p.form(t, "fr"); res.StatusCode != http.StatusSeeOther {
 			t.Errorf("form after the removal: %d", res.StatusCode)
 		}
 	}

@@ -24,15 +24,15 @@ import (
 )
 
 // The forms file before and after the organizer edits it mid-forum: the
-// satisfaction question is reworded (same id), pilot_comment and pilot_score
+// overall question is reworded (same id), pilot_comment and pilot_score
 // are removed, and follow_up is added.
 const (
 	formsBefore = `
 workshops:
-  - slug: data-governance
-    title: Data Governance
+  - slug: alpha
+    title: Alpha session
     questions:
-      - {id: satisfaction, type: rating, required: true, label: "How satisfied are you?"}
+      - {id: overall, type: rating, required: true, label: "How was the session?"}
       - {id: pilot_comment, type: text, label: "What about the pilot?"}
       - {id: pilot_score, type: nps, label: "Would you recommend the pilot?"}
       - id: formats
@@ -42,10 +42,10 @@ workshops:
 `
 	formsAfter = `
 workshops:
-  - slug: data-governance
-    title: Data Governance
+  - slug: alpha
+    title: Alpha session
     questions:
-      - {id: satisfaction, type: rating, required: true, label: "Overall, how satisfied are you?"}
+      - {id: overall, type: rating, required: true, label: "Overall, how was the session?"}
       - id: formats
         type: multi
         label: Useful formats
@@ -87,20 +87,20 @@ func TestFormsFileChangedMidForum(t *testing.T) {
 	}
 	before := appWithForms(t, db, path, formsBefore)
 	early := uuid.NewString()
-	res, _ := before.do(t, postForm("/w/data-governance", url.Values{"submission_id": {early}, "satisfaction": {"4"},
+	res, _ := before.do(t, postForm("/w/alpha", url.Values{"submission_id": {early}, "overall": {"4"},
 		"pilot_comment": {"Keep the pilot"}, "pilot_score": {"0"}, "formats": {"labs"}}))
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("before: %d", res.StatusCode)
 	}
 	var cookie *http.Cookie
 	for _, c := range res.Cookies() {
-		if c.Name == submissionCookie("data-governance") {
+		if c.Name == submissionCookie("alpha") {
 			cookie = c
 		}
 	}
 	api := uuid.NewString()
-	if res, body := before.do(t, postJSON("/api/v1/workshops/data-governance/responses",
-		`{"submission_id":"`+api+`","answers":{"satisfaction":2,"pilot_comment":"Too short","pilot_score":9}}`)); res.StatusCode != http.StatusCreated {
+	if res, body := before.do(t, postJSON("/api/v1/workshops/alpha/responses",
+		`{"submission_id":"`+api+`","answers":{"overall":2,"pilot_comment":"Too short","pilot_score":9}}`)); res.StatusCode != http.StatusCreated {
 		t.Fatalf("before, API: %d %s", res.StatusCode, body)
 	}
 
@@ -124,11 +124,11 @@ func TestFormsFileChangedMidForum(t *testing.T) {
 		}
 	})
 	t.Run("OKChangeKeepsRemovedAnswers", func(t *testing.T) {
-		_, page := after.do(t, get("/w/data-governance", "Cookie", cookie.Name+"="+cookie.Value))
-		if !strings.Contains(page, "Overall, how satisfied are you?") || strings.Contains(page, "pilot") {
+		_, page := after.do(t, get("/w/alpha", "Cookie", cookie.Name+"="+cookie.Value))
+		if !strings.Contains(page, "Overall, how was the session?") || strings.Contains(page, "pilot") {
 			t.Fatalf("the returning form is not the new one:\n%s", page)
 		}
-		res, body := after.do(t, postForm("/w/data-governance", url.Values{"submission_id": {early}, "satisfaction": {"5"},
+		res, body := after.do(t, postForm("/w/alpha", url.Values{"submission_id": {early}, "overall": {"5"},
 			"follow_up": {"yes"}}, "Cookie", cookie.Name+"="+cookie.Value))
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("change: %d\n%s", res.StatusCode, body)
@@ -137,14 +137,14 @@ func TestFormsFileChangedMidForum(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := forms.Answers{"satisfaction": {Number: 5}, "follow_up": {Choices: []string{"yes"}},
+		want := forms.Answers{"overall": {Number: 5}, "follow_up": {Choices: []string{"yes"}},
 			"pilot_comment": {Text: "Keep the pilot"}, "pilot_score": {Number: 0}}
 		if !r.Answers.Equal(want) {
 			t.Errorf("after the change: %+v, want %+v (formats was unticked, so it goes)", r.Answers, want)
 		}
 		// The API too: its client cannot send the removed questions.
-		res, body = after.do(t, postJSON("/api/v1/workshops/data-governance/responses",
-			`{"submission_id":"`+api+`","answers":{"satisfaction":3,"follow_up":"no"}}`))
+		res, body = after.do(t, postJSON("/api/v1/workshops/alpha/responses",
+			`{"submission_id":"`+api+`","answers":{"overall":3,"follow_up":"no"}}`))
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("API change: %d %s", res.StatusCode, body)
 		}
@@ -152,7 +152,7 @@ func TestFormsFileChangedMidForum(t *testing.T) {
 			t.Errorf("API change lost the removed answers: %+v", r.Answers)
 		}
 		// Sending a removed question now is refused, as any unknown one.
-		res, _ = after.do(t, postForm("/w/data-governance", url.Values{"submission_id": {uuid.NewString()}, "satisfaction": {"5"}, "pilot_comment": {"late"}}))
+		res, _ = after.do(t, postForm("/w/alpha", url.Values{"submission_id": {uuid.NewString()}, "overall": {"5"}, "pilot_comment": {"late"}}))
 		if res.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("a removed question sent anew: %d", res.StatusCode)
 		}
@@ -170,7 +170,7 @@ func TestFormsFileChangedMidForum(t *testing.T) {
 		for i, h := range rows[0] {
 			col[h] = i
 		}
-		for _, h := range []string{"satisfaction", "formats", "follow_up", "pilot_comment", "pilot_score"} {
+		for _, h := range []string{"overall", "formats", "follow_up", "pilot_comment", "pilot_score"} {
 			if _, ok := col[h]; !ok {
 				t.Errorf("CSV has no %s column: %v", h, rows[0])
 			}
@@ -179,7 +179,7 @@ func TestFormsFileChangedMidForum(t *testing.T) {
 		for _, row := range rows[1:] {
 			if row[0] == early {
 				found = true
-				if row[col["pilot_comment"]] != "Keep the pilot" || row[col["pilot_score"]] != "0" || row[col["satisfaction"]] != "5" {
+				if row[col["pilot_comment"]] != "Keep the pilot" || row[col["pilot_score"]] != "0" || row[col["overall"]] != "5" {
 					t.Errorf("CSV row %v", row)
 				}
 			}
@@ -221,7 +221,7 @@ func TestFormsFileChangedMidForum(t *testing.T) {
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("xlsx: %d", res.StatusCode)
 		}
-		got := changedQuestions(t, []byte(body), "data-governance")
+		got := changedQuestions(t, []byte(body), "alpha")
 		want := map[string]askedRow{
 			"follow_up":     {n: 2, asked: 2, change: "added"},
 			"pilot_comment": {n: 2, asked: 2, change: "removed"},
@@ -320,7 +320,7 @@ func TestRunFormsChangedAskedOf(t *testing.T) {
 	}
 	post := func(base, sid, answers string, want int) {
 		t.Helper()
-		res, err := http.Post(base+"/api/v1/workshops/data-governance/responses", "application/json",
+		res, err := http.Post(base+"/api/v1/workshops/alpha/responses", "application/json",
 			strings.NewReader(`{"submission_id":"`+sid+`","answers":{`+answers+`}}`))
 		if err != nil {
 			t.Fatal(err)
@@ -342,8 +342,8 @@ func TestRunFormsChangedAskedOf(t *testing.T) {
 	base, stop := start(formsBefore)
 	var first string
 	for i := 0; i < 7; i++ {
-		r := &sent{before: true, answers: map[string]bool{"satisfaction": true}}
-		answers := `"satisfaction":` + strconv.Itoa(1+i%5)
+		r := &sent{before: true, answers: map[string]bool{"overall": true}}
+		answers := `"overall":` + strconv.Itoa(1+i%5)
 		if i%2 == 0 {
 			answers += `,"pilot_score":` + strconv.Itoa(i)
 			r.answers["pilot_score"] = true
@@ -365,8 +365,8 @@ func TestRunFormsChangedAskedOf(t *testing.T) {
 	base, stop = start(formsAfter)
 	defer stop()
 	for i := 0; i < 5; i++ {
-		r := &sent{answers: map[string]bool{"satisfaction": true}}
-		answers := `"satisfaction":4`
+		r := &sent{answers: map[string]bool{"overall": true}}
+		answers := `"overall":4`
 		if i%2 == 0 {
 			answers += `,"follow_up":"yes"`
 			r.answers["follow_up"] = true
@@ -376,7 +376,7 @@ func TestRunFormsChangedAskedOf(t *testing.T) {
 	}
 	// The first participant changes their response under the new form and
 	// answers follow_up: their pilot answers stay, and they were asked it.
-	post(base, first, `"satisfaction":5,"follow_up":"no"`, http.StatusOK)
+	post(base, first, `"overall":5,"follow_up":"no"`, http.StatusOK)
 	responses[0].answers["follow_up"] = true
 
 	count := func(id string, askedBefore bool) askedRow {
@@ -415,14 +415,14 @@ func TestRunFormsChangedAskedOf(t *testing.T) {
 	if err != nil || res.StatusCode != http.StatusOK {
 		t.Fatalf("export: %d %v", res.StatusCode, err)
 	}
-	if got := changedQuestions(t, xlsx, "data-governance"); !reflect.DeepEqual(got, want) {
+	if got := changedQuestions(t, xlsx, "alpha"); !reflect.DeepEqual(got, want) {
 		t.Errorf("questions changed %+v, want %+v", got, want)
 	}
 	lw.mu.Lock()
 	logged := logs.String()
 	lw.mu.Unlock()
 	if !strings.Contains(logged, "the forms file changed since the last start") ||
-		!strings.Contains(logged, "data-governance/follow_up") || !strings.Contains(logged, "data-governance/pilot_score") {
+		!strings.Contains(logged, "alpha/follow_up") || !strings.Contains(logged, "alpha/pilot_score") {
 		t.Errorf("the restart did not log the change:\n%s", logged)
 	}
 }

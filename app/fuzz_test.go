@@ -17,16 +17,17 @@ import (
 // back as it was accepted. Seeds run on every `go test`; explore further with
 // `go test -run=^$ -fuzz=FuzzFormPost ./app`.
 
-const fuzzSlug = "data-governance"
+// fuzzSlug is the fixture's workshop with a question of its own.
+const fuzzSlug = "beta"
 
 // FuzzFormPost posts a form-encoded body to a workshop's form.
 func FuzzFormPost(f *testing.F) {
 	f.Add(validForm("7d3f0c1e-5b8a-4c2e-9f6d-1a2b3c4d5e6f").Encode())
-	f.Add("submission_id=7d3f0c1e-5b8a-4c2e-9f6d-1a2b3c4d5e6f&satisfaction=6&relevance=%zz&takeaway=a%00b")
-	f.Add("submission_id=7D3F0C1E-5B8A-4C2E-9F6D-1A2B3C4D5E6F&satisfaction=5&relevance=5&role=academia&role=other")
-	f.Add("submission_id=0b0c7a52-8d1e-4f55-a4b6-8e2f0a3c9d11&satisfaction=5&relevance=5&takeaway=" + url.QueryEscape("<script>x</script>") + "&lang=ar")
-	f.Add("submission_id=&&&==&satisfaction&relevance=+5+&useful_formats=&useful_formats=case_studies")
-	f.Add("csrf=1&lang=xx&submission_id=a3f1c2d4-0000-4000-8000-000000000000&satisfaction=1&relevance=1&takeaway=" + strings.Repeat("%D0%B6", 1000))
+	f.Add("submission_id=7d3f0c1e-5b8a-4c2e-9f6d-1a2b3c4d5e6f&overall=6&pace=%zz&comment=a%00b")
+	f.Add("submission_id=7D3F0C1E-5B8A-4C2E-9F6D-1A2B3C4D5E6F&overall=5&pace=3&sector=academia&sector=other")
+	f.Add("submission_id=0b0c7a52-8d1e-4f55-a4b6-8e2f0a3c9d11&overall=5&pace=3&comment=" + url.QueryEscape("<script>x</script>") + "&lang=ar")
+	f.Add("submission_id=&&&==&overall&pace=+3+&formats=&formats=talks")
+	f.Add("csrf=1&lang=xx&submission_id=a3f1c2d4-0000-4000-8000-000000000000&overall=1&pace=1&comment=" + strings.Repeat("%D0%B6", 200))
 	a := mustApp(f)
 	w := a.srv.forms.Workshop(fuzzSlug)
 	f.Fuzz(func(t *testing.T, body string) {
@@ -62,12 +63,12 @@ func FuzzFormPost(f *testing.F) {
 
 // FuzzAPIPost posts an arbitrary body to the JSON API.
 func FuzzAPIPost(f *testing.F) {
-	f.Add([]byte(`{"submission_id":"7d3f0c1e-5b8a-4c2e-9f6d-1a2b3c4d5e6f","lang":"es","answers":{"satisfaction":5,"relevance":3,"useful_formats":["case_studies"],"takeaway":"¡Muy útil!"}}`))
-	f.Add([]byte(`{"submission_id":"7d3f0c1e-5b8a-4c2e-9f6d-1a2b3c4d5e6f","answers":{"satisfaction":5.5,"relevance":"3","role":["a"],"x":null}}`))
-	f.Add([]byte(`{"submission_id":"1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed","lang":"zh","answers":{"satisfaction":1,"relevance":1,"improve":"a\u202eb"}}`))
+	f.Add([]byte(`{"submission_id":"7d3f0c1e-5b8a-4c2e-9f6d-1a2b3c4d5e6f","lang":"fr","answers":{"overall":5,"pace":3,"formats":["talks"],"comment":"¡Muy útil!"}}`))
+	f.Add([]byte(`{"submission_id":"7d3f0c1e-5b8a-4c2e-9f6d-1a2b3c4d5e6f","answers":{"overall":5.5,"pace":"3","sector":["a"],"x":null}}`))
+	f.Add([]byte(`{"submission_id":"1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed","lang":"ar","answers":{"overall":1,"pace":1,"beta_idea":"a\u202eb"}}`))
 	f.Add([]byte(`{"submission_id":null,"lang":7,"answers":[]}`))
-	f.Add([]byte(`{"answers":{"satisfaction":1e308}}{}`))
-	f.Add([]byte(`{"submission_id":"6F9619FF-8B86-D011-B42D-00C04FC964FF","answers":{"satisfaction":2,"relevance":2,"gender":"another","recommend":0}}`))
+	f.Add([]byte(`{"answers":{"overall":1e308}}{}`))
+	f.Add([]byte(`{"submission_id":"6F9619FF-8B86-D011-B42D-00C04FC964FF","answers":{"overall":2,"pace":2,"sector":"another","recommend":0}}`))
 	a := mustApp(f)
 	w := a.srv.forms.Workshop(fuzzSlug)
 	f.Fuzz(func(t *testing.T, body []byte) {

@@ -67,16 +67,16 @@ func TestSecurityHeaders(t *testing.T) {
 	a := mustApp(t)
 	requests := map[string]*http.Request{
 		"Index":         get("/"),
-		"Form":          get("/w/data-governance"),
-		"Thanks":        get("/w/data-governance/thanks"),
-		"QR":            get("/w/data-governance/qr.png"),
+		"Form":          get("/w/alpha"),
+		"Thanks":        get("/w/alpha/thanks"),
+		"QR":            get("/w/alpha/qr.png"),
 		"Stylesheet":    get(a.srv.assets.url("style.css")),
 		"Script":        get(a.srv.assets.url("form.js")),
 		"Health":        get("/healthz"),
 		"APIList":       get("/api/v1/workshops"),
 		"NotFound":      get("/w/nope"),
-		"Invalid":       postForm("/w/data-governance", url.Values{"submission_id": {uuid.NewString()}}),
-		"APIInvalid":    postJSON("/api/v1/workshops/data-governance/responses", `{}`),
+		"Invalid":       postForm("/w/alpha", url.Values{"submission_id": {uuid.NewString()}}),
+		"APIInvalid":    postJSON("/api/v1/workshops/alpha/responses", `{}`),
 		"WrongMethod":   postForm("/", nil),
 		"AdminLogin":    get("/admin/login"),
 		"AdminNoToken":  get("/admin/", "Accept", "text/html"),
@@ -91,7 +91,7 @@ func TestSecurityHeaders(t *testing.T) {
 	}
 	t.Run("TooLargeOnARealListener", func(t *testing.T) {
 		base := a.serve(t)
-		res, _ := send(t, newRequest(t, "POST", base+"/w/data-governance", "application/x-www-form-urlencoded", strings.Repeat("a", 100*1024)))
+		res, _ := send(t, newRequest(t, "POST", base+"/w/alpha", "application/x-www-form-urlencoded", strings.Repeat("a", 100*1024)))
 		if res.StatusCode != http.StatusRequestEntityTooLarge {
 			t.Fatalf("status = %d", res.StatusCode)
 		}
@@ -177,10 +177,10 @@ func TestParticipantTextIsEscaped(t *testing.T) {
 	a := mustApp(t)
 	sid := uuid.NewString()
 	v := validForm(sid)
-	for _, q := range []string{"takeaway", "improve", "next_step"} {
+	for _, q := range []string{"comment", "beta_idea"} { // beta's text questions
 		v = set(v, q, q+" "+payload)
 	}
-	res, _ := a.do(t, postForm("/w/data-governance", v))
+	res, _ := a.do(t, postForm("/w/beta", v))
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("storing the payload: %d", res.StatusCode)
 	}
@@ -189,13 +189,13 @@ func TestParticipantTextIsEscaped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.db.StarComment(context.Background(), stored.ID, "takeaway", true); err != nil {
+	if err := a.db.StarComment(context.Background(), stored.ID, "comment", true); err != nil {
 		t.Fatal(err)
 	}
 	pages := map[string]string{}
-	_, pages["returning form"] = a.do(t, get("/w/data-governance", "Cookie", submissionCookie("data-governance")+"="+sid))
-	_, pages["refused form"] = a.do(t, postForm("/w/data-governance", set(v, "satisfaction", "9")))
-	if !strings.Contains(pages["returning form"], "takeaway &#34;&gt;&lt;script&gt;") {
+	_, pages["returning form"] = a.do(t, get("/w/beta", "Cookie", submissionCookie("beta")+"="+sid))
+	_, pages["refused form"] = a.do(t, postForm("/w/beta", set(v, "overall", "9")))
+	if !strings.Contains(pages["returning form"], "comment &#34;&gt;&lt;script&gt;") {
 		t.Fatalf("the returning form does not show the stored text:\n%s", pages["returning form"])
 	}
 	// Every rapporteur page linked from the dashboard, and the pages those
@@ -219,7 +219,7 @@ func TestParticipantTextIsEscaped(t *testing.T) {
 			queue = append(queue, m[1])
 		}
 	}
-	if !strings.Contains(pages["/admin/"], "takeaway &#34;&gt;&lt;script&gt;") {
+	if !strings.Contains(pages["/admin/"], "comment &#34;&gt;&lt;script&gt;") {
 		t.Errorf("the dashboard does not show the starred comment, so its escaping is not tested")
 	}
 	names := make([]string, 0, len(pages))

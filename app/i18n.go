@@ -4,6 +4,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -94,20 +95,68 @@ func (c catalog) Messages(lang string, err error) (msg string, fields map[string
 	return msg, fields
 }
 
-// Dir is "rtl" for right-to-left languages.
+// Dir is "rtl" for right-to-left languages: those of rightToLeft whatever
+// their locale file says, and any whose locale file says dir: rtl.
 func (c catalog) Dir(lang string) string {
-	if c.T(lang, "dir") == "rtl" {
+	if rightToLeft[baseLanguage(lang)] || c[lang]["dir"] == "rtl" {
 		return "rtl"
 	}
 	return "ltr"
 }
 
-// negotiate picks the participant's language: an explicit choice first (the
-// ?lang= link or the remembered cookie), then the browser's Accept-Language by
-// its q-values, then English.
+// rightToLeft are the languages written right to left, so that a forum in
+// Persian or Urdu reads the right way before anyone writes its locale file.
+var rightToLeft = map[string]bool{
+	"ar": true, "fa": true, "ur": true, "he": true, "ps": true,
+	"ckb": true, "dv": true, "yi": true, "ug": true, "sd": true,
+}
+
+// Name is the language's name in itself, for the language switcher: its
+// locale file's lang_name, else a common language's endonym, else its code.
+func (c catalog) Name(lang string) string {
+	if s := c[lang]["lang_name"]; s != "" {
+		return s
+	}
+	if s, ok := endonyms[lang]; ok {
+		return s
+	}
+	if s, ok := endonyms[baseLanguage(lang)]; ok {
+		return s
+	}
+	return lang
+}
+
+// missing lists the catalogue's keys that lang has no string for, sorted: what
+// its participants read in English.
+func (c catalog) missing(lang string) []string {
+	var out []string
+	for key := range c[forms.DefaultLanguage] {
+		if c[lang][key] == "" {
+			out = append(out, key)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// baseLanguage is a language code without its region: pt for pt-BR.
+func baseLanguage(lang string) string {
+	base, _, _ := strings.Cut(lang, "-")
+	return base
+}
+
+// negotiate is negotiateAmong the shipped languages, which the default forms
+// file offers.
 func negotiate(explicit, cookie, acceptLanguage string) string {
+	return negotiateAmong(forms.Languages, explicit, cookie, acceptLanguage)
+}
+
+// negotiateAmong picks the participant's language among those offered (the
+// forms file's): an explicit choice first (the ?lang= link or the remembered
+// cookie), then the browser's Accept-Language by its q-values, then English.
+func negotiateAmong(offered []string, explicit, cookie, acceptLanguage string) string {
 	for _, l := range []string{explicit, cookie} {
-		if forms.IsLanguage(l) {
+		if l != "" && slices.Contains(offered, l) {
 			return l
 		}
 	}
@@ -120,10 +169,35 @@ func negotiate(explicit, cookie, acceptLanguage string) string {
 				q = f
 			}
 		}
-		base, _, _ := strings.Cut(strings.ToLower(tag), "-")
-		if forms.IsLanguage(base) && q > bestQ && q > 0 {
-			best, bestQ = base, q
+		if l := matchLanguage(offered, tag); l != "" && q > bestQ && q > 0 {
+			best, bestQ = l, q
 		}
 	}
 	return best
+}
+
+// matchLanguage finds the offered language for a browser's tag, ignoring
+// case: the tag itself (pt-BR), else its base language (pt for pt-PT, zh
+// for zh-Hans-CN), else a regional variant of that (pt-BR for pt).
+func matchLanguage(offered []string, tag string) string {
+	tag = strings.ToLower(strings.TrimSpace(tag))
+	if tag == "" {
+		return ""
+	}
+	base := baseLanguage(tag)
+	var sameBase, variant string
+	for _, l := range offered {
+		switch lower := strings.ToLower(l); {
+		case lower == tag:
+			return l
+		case lower == base && sameBase == "":
+			sameBase = l
+		case baseLanguage(lower) == base && variant == "":
+			variant = l
+		}
+	}
+	if sameBase != "" {
+		return sameBase
+	}
+	return variant
 }

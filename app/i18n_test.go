@@ -20,12 +20,13 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"feedback/forms"
+	"feedback/forms/formstest"
 )
 
-var placeholder = regexp.MustCompile(`\{[a-z_]+\}`)
+var localePlaceholder = regexp.MustCompile(`\{[a-z_]+\}`)
 
 func placeholders(s string) string {
-	p := placeholder.FindAllString(s, -1)
+	p := localePlaceholder.FindAllString(s, -1)
 	sort.Strings(p)
 	return strings.Join(p, " ")
 }
@@ -158,9 +159,9 @@ func TestValidationMessages(t *testing.T) {
 // what Validate finds wrong, in the languages of the cases.
 func TestProblemsInWords(t *testing.T) {
 	c := mustCatalog(t)
-	w := forms.Default().Workshop("digital-government")
+	w := formstest.Small(t).Workshop("beta")
 	with := func(extra forms.Input) forms.Input {
-		in := forms.Input{"satisfaction": {"4"}, "relevance": {"5"}}
+		in := forms.Input{"overall": {"4"}}
 		for k, v := range extra {
 			in[k] = v
 		}
@@ -171,25 +172,24 @@ func TestProblemsInWords(t *testing.T) {
 		in         forms.Input
 		want       map[string]string
 	}{
-		{"ErrRequiredMissing", "en", forms.Input{"relevance": {"3"}}, map[string]string{"satisfaction": "Please answer this question."}},
-		{"ErrBothRequiredFrench", "fr", forms.Input{}, map[string]string{
-			"satisfaction": "Veuillez répondre à cette question.", "relevance": "Veuillez répondre à cette question."}},
-		{"ErrRatingTooHigh", "en", with(forms.Input{"satisfaction": {"6"}}), map[string]string{"satisfaction": "The score must be between 1 and 5."}},
-		{"ErrRatingNotNumber", "en", with(forms.Input{"apply": {"five"}}), map[string]string{"apply": "Please choose a score from 1 to 5."}},
-		{"ErrRatingNotNumberUzbek", "uz", with(forms.Input{"apply": {"five"}}), map[string]string{"apply": "Iltimos, 1 dan 5 gacha baho tanlang."}},
-		{"ErrRatingTwice", "en", with(forms.Input{"apply": {"2", "3"}}), map[string]string{"apply": "Please choose only one score."}},
+		{"ErrRequiredMissing", "en", forms.Input{"pace": {"3"}}, map[string]string{"overall": "Please answer this question."}},
+		{"ErrRequiredFrench", "fr", forms.Input{}, map[string]string{"overall": "Veuillez répondre à cette question."}},
+		{"ErrRatingTooHigh", "en", with(forms.Input{"overall": {"6"}}), map[string]string{"overall": "The score must be between 1 and 5."}},
+		{"ErrRatingNotNumber", "en", with(forms.Input{"pace": {"five"}}), map[string]string{"pace": "Please choose a score from 1 to 3."}},
+		{"ErrRatingNotNumberUzbek", "uz", with(forms.Input{"pace": {"five"}}), map[string]string{"pace": "Iltimos, 1 dan 3 gacha baho tanlang."}},
+		{"ErrRatingTwice", "en", with(forms.Input{"pace": {"2", "3"}}), map[string]string{"pace": "Please choose only one score."}},
 		{"ErrNPSEleven", "ru", with(forms.Input{"recommend": {"11"}}), map[string]string{"recommend": "Оценка должна быть от 0 до 10."}},
 		{"ErrNPSNegativeArabic", "ar", with(forms.Input{"recommend": {"-1"}}), map[string]string{"recommend": "يجب أن تكون الدرجة بين 0 و10."}},
-		{"ErrSingleUnknownOption", "en", with(forms.Input{"role": {"astronaut"}}), map[string]string{"role": "Please choose one of the options shown."}},
-		{"ErrSingleTwice", "en", with(forms.Input{"gender": {"woman", "man"}}), map[string]string{"gender": "Please choose only one option."}},
-		{"ErrMultiDuplicate", "en", with(forms.Input{"useful_formats": {"presentations", "presentations"}}), map[string]string{"useful_formats": "Each option can be chosen only once."}},
-		{"ErrTextTooLong", "en", with(forms.Input{"takeaway": {strings.Repeat("a", 1001)}}), map[string]string{"takeaway": "Please shorten your answer to 1000 characters at most (it has 1001)."}},
-		{"ErrTextTooLongArabic", "ar", with(forms.Input{"takeaway": {strings.Repeat("ب", 1001)}}), map[string]string{"takeaway": "يرجى اختصار إجابتك إلى 1000 حرفًا على الأكثر (عدد أحرفها الآن 1001)."}},
-		{"ErrTextTooLongChinese", "zh", with(forms.Input{"takeaway": {strings.Repeat("好", 1002)}}), map[string]string{"takeaway": "请将回答缩短至最多 1000 个字符（当前为 1002 个）。"}},
-		{"ErrTextControlChar", "en", with(forms.Input{"takeaway": {"bell\x07"}}), map[string]string{"takeaway": "This text contains characters that cannot be saved. Please retype it."}},
-		{"ErrTextTwice", "en", with(forms.Input{"takeaway": {"a", "b"}}), map[string]string{"takeaway": "Please give one answer only."}},
+		{"ErrSingleUnknownOption", "en", with(forms.Input{"sector": {"astronaut"}}), map[string]string{"sector": "Please choose one of the options shown."}},
+		{"ErrSingleTwice", "en", with(forms.Input{"sector": {"academia", "other"}}), map[string]string{"sector": "Please choose only one option."}},
+		{"ErrMultiDuplicate", "en", with(forms.Input{"formats": {"talks", "talks"}}), map[string]string{"formats": "Each option can be chosen only once."}},
+		{"ErrTextTooLong", "en", with(forms.Input{"comment": {strings.Repeat("a", 201)}}), map[string]string{"comment": "Please shorten your answer to 200 characters at most (it has 201)."}},
+		{"ErrTextTooLongArabic", "ar", with(forms.Input{"comment": {strings.Repeat("ب", 201)}}), map[string]string{"comment": "يرجى اختصار إجابتك إلى 200 حرفًا على الأكثر (عدد أحرفها الآن 201)."}},
+		{"ErrTextTooLongChinese", "zh", with(forms.Input{"beta_idea": {strings.Repeat("好", 102)}}), map[string]string{"beta_idea": "请将回答缩短至最多 100 个字符（当前为 102 个）。"}},
+		{"ErrTextControlChar", "en", with(forms.Input{"comment": {"bell\x07"}}), map[string]string{"comment": "This text contains characters that cannot be saved. Please retype it."}},
+		{"ErrTextTwice", "en", with(forms.Input{"comment": {"a", "b"}}), map[string]string{"comment": "Please give one answer only."}},
 		{"ErrUnknownQuestion", "en", with(forms.Input{"favourite_colour": {"blue"}}), map[string]string{"favourite_colour": "This form has no such question."}},
-		{"ErrUnknownLanguageFallsBackToEnglish", "xx", forms.Input{"relevance": {"3"}}, map[string]string{"satisfaction": "Please answer this question."}},
+		{"ErrUnknownLanguageFallsBackToEnglish", "xx", forms.Input{"pace": {"3"}}, map[string]string{"overall": "Please answer this question."}},
 	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
@@ -204,8 +204,8 @@ func TestProblemsInWords(t *testing.T) {
 		})
 	}
 	t.Run("ErrWrongTypeInJSON", func(t *testing.T) {
-		_, unread := w.InputFromJSON(map[string]json.RawMessage{"satisfaction": json.RawMessage(`"5"`)}, "es")
-		if got, want := c.Problem("es", unread["satisfaction"]), "Esta respuesta no es del tipo esperado."; got != want {
+		_, unread := w.InputFromJSON(map[string]json.RawMessage{"overall": json.RawMessage(`"5"`)}, "es")
+		if got, want := c.Problem("es", unread["overall"]), "Esta respuesta no es del tipo esperado."; got != want {
 			t.Errorf("%q, want %q", got, want)
 		}
 	})
@@ -218,57 +218,25 @@ func TestProblemsInWords(t *testing.T) {
 	})
 }
 
-// TestDefaultFormsTranslated checks that the default questionnaire and the
-// workshop titles carry every language, option by option.
-func TestDefaultFormsTranslated(t *testing.T) {
-	f := forms.Default()
-	if strings.Join(f.Languages, ",") != strings.Join(forms.Languages, ",") {
-		t.Errorf("the default forms file offers %v, want %v", f.Languages, forms.Languages)
-	}
-	check := func(what string, text forms.Text) {
-		if len(text) == 0 {
-			return
-		}
-		for _, lang := range forms.Languages {
-			if strings.TrimSpace(text[lang]) == "" {
-				t.Errorf("%s has no %s text", what, lang)
-			}
-		}
-	}
-	n := 0
-	for _, w := range f.Workshops {
-		check("workshop "+w.Slug, w.Title)
-		for _, q := range w.Questions {
-			n++
-			check(w.Slug+"/"+q.ID, q.Label)
-			check(w.Slug+"/"+q.ID+" min_label", q.MinLabel)
-			check(w.Slug+"/"+q.ID+" max_label", q.MaxLabel)
-			for _, o := range q.Options {
-				check(w.Slug+"/"+q.ID+"/"+o.ID, o.Label)
-			}
-		}
-	}
-	if n < 8*14 {
-		t.Errorf("only %d questions checked", n)
-	}
-}
-
 // TestEveryPageInEveryLanguage renders each participant page in each
 // language and checks its lang and dir, its own words in that language, and
 // that no English interface string leaks into another language's page.
 func TestEveryPageInEveryLanguage(t *testing.T) {
-	a := mustApp(t)
+	// The small fixture, offered in every language the app speaks.
+	f := formstest.Small(t)
+	f.Languages = slices.Clone(forms.Languages)
+	a := mustAppOn(t, f, func(*config) {})
 	closed := false
-	if err := a.db.SetWorkshopOpen(context.Background(), "next-generation", &closed); err != nil {
+	if err := a.db.SetWorkshopOpen(context.Background(), "beta", &closed); err != nil {
 		t.Fatal(err)
 	}
 	a.srv.forgetOverrides()
 	cat := a.srv.text
-	const slug = "data-governance"
+	const slug = "alpha"
 	for _, lang := range forms.Languages {
 		t.Run(lang, func(t *testing.T) {
 			sid := uuid.NewString()
-			ok := url.Values{"submission_id": {sid}, "lang": {lang}, "satisfaction": {"4"}, "relevance": {"4"}}
+			ok := url.Values{"submission_id": {sid}, "lang": {lang}, "overall": {"4"}, "pace": {"3"}}
 			res, _ := a.do(t, postForm("/w/"+slug, ok))
 			if res.StatusCode != http.StatusSeeOther {
 				t.Fatalf("send: %d", res.StatusCode)
@@ -286,8 +254,8 @@ func TestEveryPageInEveryLanguage(t *testing.T) {
 					nil, []string{cat.T(lang, forms.MsgRequired)}},
 				{"thanks", get("/w/"+slug+"/thanks?lang="+lang, "Cookie", submissionCookie(slug)+"="+sid), 200, []string{"thanks_title", "change_answers", "back_to_list"}, nil},
 				{"returning", get("/w/"+slug+"?lang="+lang, "Cookie", submissionCookie(slug)+"="+sid), 200, []string{"already_answered"}, nil},
-				{"closed", get("/w/next-generation?lang=" + lang), 200, []string{"closed_title"}, nil},
-				{"closed-post", postForm("/w/next-generation?lang="+lang, ok), 403, []string{"closed_title"}, []string{cat.T(lang, forms.MsgClosed)}},
+				{"closed", get("/w/beta?lang=" + lang), 200, []string{"closed_title"}, nil},
+				{"closed-post", postForm("/w/beta?lang="+lang, ok), 403, []string{"closed_title"}, []string{cat.T(lang, forms.MsgClosed)}},
 				{"not-found", get("/w/no-such-workshop?lang=" + lang), 404, []string{"not_found_title", "not_found_body"}, nil},
 			}
 			for _, p := range pages {
@@ -313,7 +281,7 @@ func TestEveryPageInEveryLanguage(t *testing.T) {
 						if k == "lang_name" || len(en) < 8 || cat[lang][k] == en {
 							continue
 						}
-						for _, part := range placeholder.Split(en, -1) {
+						for _, part := range localePlaceholder.Split(en, -1) {
 							if len(strings.TrimSpace(part)) >= 8 && strings.Contains(body, htmlText(part)) {
 								t.Errorf("%s: English %s leaks into the %s page: %q", p.name, k, lang, part)
 							}
@@ -340,37 +308,37 @@ func TestLanguageRemembered(t *testing.T) {
 	if !strings.Contains(body, `<html lang="ar" dir="rtl">`) {
 		t.Fatalf("Accept-Language ar: %d", res.StatusCode)
 	}
-	res, _ = a.do(t, get("/w/data-governance?lang=uz", "Accept-Language", "ar"))
+	res, _ = a.do(t, get("/w/alpha?lang=fr", "Accept-Language", "ar"))
 	var chosen *http.Cookie
 	for _, c := range res.Cookies() {
 		if c.Name == "lang" {
 			chosen = c
 		}
 	}
-	if chosen == nil || chosen.Value != "uz" {
+	if chosen == nil || chosen.Value != "fr" {
 		t.Fatalf("the switcher's choice is not remembered: %v", res.Cookies())
 	}
-	_, body = a.do(t, get("/", "Accept-Language", "ar", "Cookie", "lang=uz"))
-	if !strings.Contains(body, `<html lang="uz" dir="ltr">`) {
+	_, body = a.do(t, get("/", "Accept-Language", "ar", "Cookie", "lang=fr"))
+	if !strings.Contains(body, `<html lang="fr" dir="ltr">`) {
 		t.Error("the remembered choice does not win over Accept-Language")
 	}
 
 	stored := map[string]string{}
-	for _, lang := range []string{"zh", "ar", "ru"} {
+	for _, lang := range []string{"fr", "ar"} { // the fixture's languages but the cookie's
 		sid := uuid.NewString()
-		v := url.Values{"submission_id": {sid}, "lang": {lang}, "satisfaction": {"5"}, "relevance": {"5"},
-			"useful_formats": {"case_studies", "group_exercises"}, "region": {"asia_pacific"}}
-		if res, _ := a.do(t, postForm("/w/data-governance", v, "Cookie", "lang=en")); res.StatusCode != http.StatusSeeOther {
+		v := url.Values{"submission_id": {sid}, "lang": {lang}, "overall": {"5"}, "pace": {"3"},
+			"formats": {"talks", "exercises"}, "sector": {"academia"}}
+		if res, _ := a.do(t, postForm("/w/alpha", v, "Cookie", "lang=en")); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("%s: %d", lang, res.StatusCode)
 		}
 		r, err := a.db.ResponseBySubmission(context.Background(), sid)
 		if err != nil {
 			t.Fatal(err)
 		}
-		stored[lang] = r.Lang + " " + strings.Join(r.Answers["useful_formats"].Choices, ",") + " " + strings.Join(r.Answers["region"].Choices, ",")
+		stored[lang] = r.Lang + " " + strings.Join(r.Answers["formats"].Choices, ",") + " " + strings.Join(r.Answers["sector"].Choices, ",")
 	}
 	for lang, got := range stored {
-		if want := lang + " case_studies,group_exercises asia_pacific"; got != want {
+		if want := lang + " talks,exercises academia"; got != want {
 			t.Errorf("stored %q, want %q", got, want)
 		}
 	}

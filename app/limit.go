@@ -105,7 +105,7 @@ func (s *server) overloaded(c *fiber.Ctx, l *inFlight) error {
 	if isAPI(c) && c.Method() == fiber.MethodPost {
 		// The API's language is in its body: the error handler speaks it.
 		var body struct{ Lang string }
-		if json.Unmarshal(c.Body(), &body) == nil && forms.IsLanguage(body.Lang) {
+		if json.Unmarshal(c.Body(), &body) == nil && s.forms.HasLanguage(body.Lang) {
 			c.Locals("lang", body.Lang)
 		}
 	}

@@ -222,7 +222,7 @@ func bearerFrom(t *testing.T, c *http.Client, baseURL, token string, header ...s
 func TestAdminStateChangesNeedCSRF(t *testing.T) {
 	a := mustApp(t)
 	for _, sid := range []string{"7d3f0c1e-5b8a-4c2e-9f6d-1a2b3c4d5e6f", "0b0c7a52-8d1e-4f55-a4b6-8e2f0a3c9d11"} {
-		if res, _ := a.do(t, postForm("/w/data-governance", validForm(sid))); res.StatusCode != http.StatusSeeOther {
+		if res, _ := a.do(t, postForm("/w/alpha", validForm(sid))); res.StatusCode != http.StatusSeeOther {
 			t.Fatal("seed response not stored")
 		}
 	}
@@ -237,7 +237,7 @@ func TestAdminStateChangesNeedCSRF(t *testing.T) {
 	}
 	// Values a state change might need, so that only the missing token
 	// stands between the request and the change.
-	form := url.Values{"response": {r.ID}, "question": {"takeaway"}, "star": {"1"}, "open": {"0"}, "state": {"closed"}, "action": {"close"}}
+	form := url.Values{"response": {r.ID}, "question": {"comment"}, "star": {"1"}, "open": {"0"}, "state": {"closed"}, "action": {"close"}}
 	token := adminCSRF(t, a.App, session)
 	before := dumpDatabase(t, a.path)
 	checked := 0
@@ -250,7 +250,7 @@ func TestAdminStateChangesNeedCSRF(t *testing.T) {
 		if !strings.HasPrefix(route.Path, "/admin") || route.Path == adminLoginPath || route.Path == adminLogoutPath {
 			continue
 		}
-		path := strings.NewReplacer(":slug", "data-governance", ":id", r.ID, ":question", "takeaway").Replace(route.Path)
+		path := strings.NewReplacer(":slug", "alpha", ":id", r.ID, ":question", "comment").Replace(route.Path)
 		t.Run(route.Method+route.Path, func(t *testing.T) {
 			req := postForm(path, form)
 			req.Method = route.Method

@@ -4,11 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,25 +16,14 @@ import (
 	"github.com/google/uuid"
 
 	"feedback/forms"
+	"feedback/forms/formstest"
 	"feedback/store"
 )
 
 // mustAppWith is mustApp with a changed configuration.
 func mustAppWith(tb testing.TB, change func(*config)) *testApp {
 	tb.Helper()
-	path := filepath.Join(tb.TempDir(), "feedback.db")
-	db, err := store.Open(context.Background(), path, store.Options{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	cfg := config{Addr: "127.0.0.1:0", DB: path, AdminToken: testToken, PublicURL: "https://feedback.example.org"}
-	change(&cfg)
-	srv, err := newServer(cfg, forms.Default(), db, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return &testApp{App: srv.app(), srv: srv, db: db, path: path}
+	return mustAppOn(tb, formstest.Small(tb), change)
 }
 
 // serve runs the app on a loopback listener, as in production, and returns
@@ -124,7 +111,7 @@ func TestInFlightLimit(t *testing.T) {
 	stuck := make(chan int, 2)
 	for i := 0; i < 2; i++ {
 		go func() {
-			res, err := noRedirect.PostForm(base+"/w/digital-government", validForm(uuid.NewString()))
+			res, err := noRedirect.PostForm(base+"/w/alpha", validForm(uuid.NewString()))
 			if err != nil {
 				stuck <- 0
 				return
@@ -150,20 +137,20 @@ func TestInFlightLimit(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	sid := uuid.NewString()
-	res, page := send(t, newRequest(t, "POST", base+"/w/digital-government", "application/x-www-form-urlencoded",
-		set(validForm(sid), "lang", "es").Encode()))
+	res, page := send(t, newRequest(t, "POST", base+"/w/alpha", "application/x-www-form-urlencoded",
+		set(validForm(sid), "lang", "fr").Encode()))
 	if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" {
 		t.Fatalf("refused post: %d, Retry-After %q", res.StatusCode, res.Header.Get("Retry-After"))
 	}
-	for _, want := range []string{mustCatalog(t).T("es", forms.MsgUnavailable), `value="` + sid + `"`, `value="4" checked`,
-		`value="peer_exchange" checked`, ">Co-design with citizens</textarea>"} {
+	for _, want := range []string{mustCatalog(t).T("fr", forms.MsgUnavailable), `value="` + sid + `"`, `value="2" checked`,
+		`value="exercises" checked`, ">Co-design with citizens</textarea>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("refused form lacks %q", want)
 		}
 	}
-	res, body := send(t, newRequest(t, "POST", base+"/api/v1/workshops/digital-government/responses", "application/json",
-		`{"submission_id":"`+uuid.NewString()+`","lang":"ru","answers":{"satisfaction":5,"relevance":5}}`))
-	if res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, mustCatalog(t).T("ru", forms.MsgUnavailable)) {
+	res, body := send(t, newRequest(t, "POST", base+"/api/v1/workshops/alpha/responses", "application/json",
+		`{"submission_id":"`+uuid.NewString()+`","lang":"ar","answers":{"overall":5,"pace":3}}`))
+	if res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, mustCatalog(t).T("ar", forms.MsgUnavailable)) {
 		t.Errorf("refused API post: %d %s", res.StatusCode, body)
 	}
 	// The health check and the stylesheet are never refused for load.
@@ -194,48 +181,48 @@ func TestChangeLimitOverHTTP(t *testing.T) {
 	max := store.ChangeLimits[0].Max
 	t.Run("Form", func(t *testing.T) {
 		sid := uuid.NewString()
-		takeaway := func(i int) url.Values {
-			return set(set(validForm(sid), "lang", "uz"), "takeaway", "version "+strconv.Itoa(i))
+		comment := func(i int) url.Values {
+			return set(set(validForm(sid), "lang", "ar"), "comment", "version "+strconv.Itoa(i))
 		}
 		for i := 0; i <= max; i++ { // the first stores, then max changes
-			if res, page := a.do(t, postForm("/w/leading-change", takeaway(i))); res.StatusCode != http.StatusSeeOther {
+			if res, page := a.do(t, postForm("/w/beta", comment(i))); res.StatusCode != http.StatusSeeOther {
 				t.Fatalf("post %d: %d\n%s", i, res.StatusCode, page)
 			}
 		}
-		res, page := a.do(t, postForm("/w/leading-change", takeaway(max+1)))
+		res, page := a.do(t, postForm("/w/beta", comment(max+1)))
 		if res.StatusCode != http.StatusTooManyRequests {
 			t.Fatalf("change over the limit: %d", res.StatusCode)
 		}
 		if n, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || n < 1 || n > 60 {
 			t.Errorf("Retry-After = %q", res.Header.Get("Retry-After"))
 		}
-		for _, want := range []string{mustCatalog(t).T("uz", forms.MsgTooManyChanges), ">version " + strconv.Itoa(max+1) + "</textarea>", `value="` + sid + `"`} {
+		for _, want := range []string{mustCatalog(t).T("ar", forms.MsgTooManyChanges), ">version " + strconv.Itoa(max+1) + "</textarea>", `value="` + sid + `"`} {
 			if !strings.Contains(page, want) {
 				t.Errorf("page lacks %q", want)
 			}
 		}
 		r, err := a.db.ResponseBySubmission(context.Background(), sid)
-		if err != nil || r.Answers["takeaway"].Text != "version "+strconv.Itoa(max) {
+		if err != nil || r.Answers["comment"].Text != "version "+strconv.Itoa(max) {
 			t.Errorf("stored = %+v, %v", r, err)
 		}
 	})
 	t.Run("API", func(t *testing.T) {
 		sid := uuid.NewString()
 		body := func(i int) string {
-			return `{"submission_id":"` + sid + `","lang":"zh","answers":{"satisfaction":5,"relevance":` + strconv.Itoa(1+i%5) + `}}`
+			return `{"submission_id":"` + sid + `","lang":"fr","answers":{"overall":` + strconv.Itoa(1+i%5) + `}}`
 		}
 		for i := 0; i <= max; i++ {
-			if res, out := a.do(t, postJSON("/api/v1/workshops/leading-change/responses", body(i))); res.StatusCode/100 != 2 {
+			if res, out := a.do(t, postJSON("/api/v1/workshops/beta/responses", body(i))); res.StatusCode/100 != 2 {
 				t.Fatalf("post %d: %d %s", i, res.StatusCode, out)
 			}
 		}
-		res, out := a.do(t, postJSON("/api/v1/workshops/leading-change/responses", body(max+1)))
+		res, out := a.do(t, postJSON("/api/v1/workshops/beta/responses", body(max+1)))
 		if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" ||
-			!strings.Contains(out, mustCatalog(t).T("zh", forms.MsgTooManyChanges)) {
+			!strings.Contains(out, mustCatalog(t).T("fr", forms.MsgTooManyChanges)) {
 			t.Fatalf("change over the limit: %d %q %s", res.StatusCode, res.Header.Get("Retry-After"), out)
 		}
 		// Sending the stored answers again is a retry, not a change.
-		if res, out := a.do(t, postJSON("/api/v1/workshops/leading-change/responses", body(max))); res.StatusCode != http.StatusOK {
+		if res, out := a.do(t, postJSON("/api/v1/workshops/beta/responses", body(max))); res.StatusCode != http.StatusOK {
 			t.Errorf("retry of the stored answers: %d %s", res.StatusCode, out)
 		}
 	})

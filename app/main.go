@@ -44,6 +44,14 @@ type config struct {
 	// LoginWait is the first wait imposed on a client after its free wrong
 	// tokens (0: defaultLoginWait; below 0: none, for tests).
 	LoginWait time.Duration
+	// Locales is the organizer's folder of locale files (locales.go): the
+	// interface's text for languages beyond the seven shipped.
+	Locales string
+	// Check and PrintLocale are jobs that start nothing (check.go): check
+	// the forms file and report its translations; print a language's
+	// interface strings to translate from.
+	Check       bool
+	PrintLocale string
 }
 
 // minAdminToken is the shortest -admin-token accepted: 16 characters from
@@ -67,6 +75,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&c.AdminToken, "admin-token", env("FEEDBACK_ADMIN_TOKEN", ""), "rapporteur's token; empty means a random one printed at start (FEEDBACK_ADMIN_TOKEN)")
 	fs.StringVar(&c.PublicURL, "public-url", env("FEEDBACK_PUBLIC_URL", "http://localhost:8080"), "public base URL that QR codes point at (FEEDBACK_PUBLIC_URL)")
 	fs.IntVar(&c.MaxInFlight, "max-in-flight", envInt(getenv, "FEEDBACK_MAX_IN_FLIGHT"), "requests handled at once before answering 503 + Retry-After; 0 means 256 (FEEDBACK_MAX_IN_FLIGHT)")
+	fs.StringVar(&c.Locales, "locales", env("FEEDBACK_LOCALES", ""), "folder of <code>.yaml locale files: interface text for languages beyond the seven shipped, or changes to theirs (FEEDBACK_LOCALES)")
+	fs.BoolVar(&c.Check, "check", false, "check the -forms file, report its translations and exit, starting nothing")
+	fs.StringVar(&c.PrintLocale, "print-locale", "", "print a shipped language's interface strings (a locale file to translate from) and exit")
 	proxies := fs.String("trusted-proxies", env("FEEDBACK_TRUSTED_PROXIES", ""), "comma-separated addresses or CIDR ranges of load balancers whose X-Forwarded-For is believed; empty means the header is ignored (FEEDBACK_TRUSTED_PROXIES)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -105,6 +116,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return err
 	}
+	if cfg.PrintLocale != "" {
+		return printLocale(os.Stdout, cfg.PrintLocale)
+	}
 	f := forms.Default()
 	formsName := forms.DefaultFileName
 	if cfg.Forms != "" {
@@ -112,6 +126,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 			return err
 		}
 		formsName = cfg.Forms
+	}
+	if cfg.Check {
+		return checkForms(os.Stdout, cfg, f, formsName)
 	}
 	if cfg.AdminToken == "" {
 		b := make([]byte, 24)

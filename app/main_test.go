@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"feedback/forms"
+	"feedback/forms/formstest"
 	"feedback/store"
 )
 
@@ -27,9 +29,16 @@ type testApp struct {
 	path string
 }
 
-// mustApp builds the real Fiber app on a fresh database; every test that
-// talks HTTP starts here.
+// mustApp builds the real Fiber app on a fresh database, over the small
+// fixture forms file (forms/formstest/small.yaml); every test that talks HTTP
+// starts here.
 func mustApp(tb testing.TB) *testApp {
+	tb.Helper()
+	return mustAppOn(tb, formstest.Small(tb), func(*config) {})
+}
+
+// mustAppOn is mustApp over the forms file f and a changed configuration.
+func mustAppOn(tb testing.TB, f *forms.Forms, change func(*config)) *testApp {
 	tb.Helper()
 	path := filepath.Join(tb.TempDir(), "feedback.db")
 	db, err := store.Open(context.Background(), path, store.Options{})
@@ -38,11 +47,40 @@ func mustApp(tb testing.TB) *testApp {
 	}
 	tb.Cleanup(func() { db.Close() })
 	cfg := config{Addr: "127.0.0.1:0", DB: path, AdminToken: testToken, PublicURL: "https://feedback.example.org"}
-	srv, err := newServer(cfg, forms.Default(), db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	change(&cfg)
+	srv, err := newServer(cfg, f, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return &testApp{App: srv.app(), srv: srv, db: db, path: path}
+}
+
+// smallWithGamma is the small fixture with a third workshop, gamma, asking
+// the shared questions: for tests that need one workshop more than alpha and
+// beta (one to close, one left without responses).
+func smallWithGamma(tb testing.TB) *forms.Forms {
+	tb.Helper()
+	// The fixture's workshops are its last list: gamma joins them.
+	f, err := forms.Parse("gamma.yaml", append(formstest.Bytes(), "  - slug: gamma\n    title: Gamma session\n"...))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if len(f.Workshops) != 3 || f.Workshop("gamma") == nil {
+		tb.Fatalf("workshops %+v: the fixture's workshops are no longer its last list", f.Workshops)
+	}
+	return f
+}
+
+// smallFormsFile writes the small fixture to a file, for tests that start the
+// service as it is run (run, the built binary), which reads its forms file
+// from -forms.
+func smallFormsFile(tb testing.TB) string {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "forms.yaml")
+	if err := os.WriteFile(path, formstest.Bytes(), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	return path
 }
 
 // do sends one request through the app and returns the response and its body.

@@ -29,6 +29,7 @@ func TestFileModes(t *testing.T) {
 	t.Cleanup(func() { syscall.Umask(old) })
 	dir := filepath.Join(t.TempDir(), "data")
 	dbPath := filepath.Join(dir, "feedback.db")
+	formsPath := smallFormsFile(t)
 
 	// A first start makes the files; then they are widened, as a cp or an
 	// older version would have left them.
@@ -37,7 +38,7 @@ func TestFileModes(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		go func() {
-			done <- run(ctx, []string{"-addr", addr, "-db", dbPath, "-admin-token", testToken}, func(string) string { return "" },
+			done <- run(ctx, []string{"-addr", addr, "-db", dbPath, "-forms", formsPath, "-admin-token", testToken}, func(string) string { return "" },
 				io.Discard, slog.New(slog.NewTextHandler(log, nil)))
 		}()
 		base = "http://" + addr
@@ -65,7 +66,7 @@ func TestFileModes(t *testing.T) {
 		t.Errorf("the start did not log the tightened database:\n%s", logs.String())
 	}
 	client := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	if res, err := client.PostForm(base+"/w/data-governance", validForm(uuid.NewString())); err != nil || res.StatusCode != http.StatusSeeOther {
+	if res, err := client.PostForm(base+"/w/alpha", validForm(uuid.NewString())); err != nil || res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("response: %v %v", res, err)
 	}
 	req, _ := http.NewRequest("GET", base+"/admin/backup.db", nil)

@@ -26,7 +26,7 @@ type posterLine struct {
 // invitation is printed in every language of the forms file.
 func (s *server) handlePosters(c *fiber.Ctx) error {
 	lang := c.Query("lang")
-	if !forms.IsLanguage(lang) {
+	if !s.forms.HasLanguage(lang) {
 		lang = forms.DefaultLanguage
 	}
 	var posters []posterView

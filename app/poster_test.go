@@ -4,8 +4,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"feedback/forms"
 )
 
 func TestPosters(t *testing.T) {
@@ -43,7 +41,7 @@ func TestPosters(t *testing.T) {
 			if got := decodeQR(t, rasterSVG(t, code)); got != url {
 				t.Errorf("poster %d's code decodes to %q, want %q", i+1, got, url)
 			}
-			for _, lang := range forms.Languages {
+			for _, lang := range a.srv.forms.Languages { // the forum's languages
 				line := `<li lang="` + lang + `" dir="` + a.srv.text.Dir(lang) + `"><strong>` + htmlText(a.srv.text.T(lang, "poster_tagline")) + `</strong>`
 				if !strings.Contains(p, line) {
 					t.Errorf("poster %d lacks the tagline in %s: %s", i+1, lang, line)

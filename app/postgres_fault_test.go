@@ -12,7 +12,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
-	"feedback/forms"
+	"feedback/forms/formstest"
 	"feedback/store"
 	"feedback/store/storetest"
 )
@@ -56,21 +56,21 @@ func TestPostgresReadOnly(t *testing.T) {
 	}
 	t.Cleanup(func() { db.Close() })
 	cfg := config{Addr: "127.0.0.1:0", DB: "postgres", AdminToken: testToken, PublicURL: "https://feedback.example.org"}
-	srv, err := newServer(cfg, forms.Default(), db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv, err := newServer(cfg, formstest.Small(t), db, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	a := &testApp{App: srv.app(), srv: srv}
 
-	if res, body := a.do(t, postForm("/w/data-governance", validForm(uuid.NewString()))); res.StatusCode != 303 {
+	if res, body := a.do(t, postForm("/w/alpha", validForm(uuid.NewString()))); res.StatusCode != 303 {
 		t.Fatalf("before: %d %.300s", res.StatusCode, body)
 	}
 
 	admin("ALTER ROLE "+role+" SET default_transaction_read_only = on", reconnect)
 	sid := uuid.NewString()
 	form := validForm(sid)
-	form.Set("improve", "Kept through the failover")
-	res, body := a.do(t, postForm("/w/data-governance", form))
+	form.Set("comment", "Kept through the failover")
+	res, body := a.do(t, postForm("/w/alpha", form))
 	if res.StatusCode != 503 || res.Header.Get("Retry-After") == "" {
 		t.Errorf("read-only: %d, Retry-After %q", res.StatusCode, res.Header.Get("Retry-After"))
 	}
@@ -86,7 +86,7 @@ func TestPostgresReadOnly(t *testing.T) {
 	// connection the server ended may fail one try, never store twice.
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		res, body := a.do(t, postForm("/w/data-governance", form))
+		res, body := a.do(t, postForm("/w/alpha", form))
 		if res.StatusCode == 303 {
 			break
 		}
@@ -99,7 +99,7 @@ func TestPostgresReadOnly(t *testing.T) {
 		t.Errorf("healthz after: %d", res.StatusCode)
 	}
 	got, err := db.ResponseBySubmission(ctx, sid)
-	if err != nil || got.Answers["improve"].Text != "Kept through the failover" {
+	if err != nil || got.Answers["comment"].Text != "Kept through the failover" {
 		t.Errorf("stored = %+v, %v", got, err)
 	}
 	if n := storetest.PostgresCount(t, dbURL, `SELECT count(*) FROM responses`); n != 2 {

@@ -89,12 +89,12 @@ func TestQRCode(t *testing.T) {
 	}
 
 	t.Run("Revalidated", func(t *testing.T) {
-		res, _ := a.do(t, get("/w/data-governance/qr.png"))
+		res, _ := a.do(t, get("/w/alpha/qr.png"))
 		etag := res.Header.Get("ETag")
 		if etag == "" || res.Header.Get("Cache-Control") == "" {
 			t.Fatalf("no ETag or Cache-Control: %v", res.Header)
 		}
-		res, body := a.do(t, get("/w/data-governance/qr.png", "If-None-Match", etag))
+		res, body := a.do(t, get("/w/alpha/qr.png", "If-None-Match", etag))
 		if res.StatusCode != 304 || body != "" {
 			t.Errorf("If-None-Match: %d with %d bytes, want 304 and nothing", res.StatusCode, len(body))
 		}

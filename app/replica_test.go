@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -42,14 +41,13 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
-// startReplica runs the binary on a free loopback port against dbURL and
-// waits until /healthz answers; it is stopped with SIGTERM when t ends.
-func startReplica(t *testing.T, bin, dbURL, token string) *replica {
+// startReplica runs the binary on a free loopback port against dbURL, with
+// the forms file at formsPath, and waits until /healthz answers; it is stopped with SIGTERM when t ends.
+func startReplica(t *testing.T, bin, dbURL, token, formsPath string) *replica {
 	t.Helper()
 	addr := freeAddr(t)
 	r := &replica{base: "http://" + addr, stderr: &bytes.Buffer{}}
-	r.cmd = exec.Command(bin, "-addr", addr, "-db", dbURL, "-admin-token", token, "-public-url", r.base)
-	r.cmd.Env = append(os.Environ(), "FEEDBACK_FORMS=") // the embedded forms, whatever the caller's environment says
+	r.cmd = exec.Command(bin, "-addr", addr, "-db", dbURL, "-forms", formsPath, "-admin-token", token, "-public-url", r.base)
 	r.cmd.Stderr = r.stderr
 	if err := r.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -153,10 +151,10 @@ func (r *replica) workbook(t *testing.T, token string) map[string][][]string {
 // sent is what the test told the replicas about one submission, and what it
 // expects stored.
 type sent struct {
-	workshop     string
-	satisfaction int
-	id           string
-	takeaway     string
+	workshop string
+	overall  int
+	id       string
+	comment  string
 }
 
 // TestReplicas runs two replicas of the real binary against one PostgreSQL
@@ -167,9 +165,9 @@ func TestReplicas(t *testing.T) {
 	dbURL := storetest.PostgresURL(t)
 	bin := buildBinary(t)
 	token := "replica-" + uuid.NewString()
-	replicas := []*replica{startReplica(t, bin, dbURL, token), startReplica(t, bin, dbURL, token)}
-	slugs := []string{"enabling-environment", "digital-government", "leading-change", "upskilling-genai",
-		"foresight-creativity", "motivating-public-servants", "data-governance", "next-generation"}
+	formsPath := smallFormsFile(t)
+	replicas := []*replica{startReplica(t, bin, dbURL, token, formsPath), startReplica(t, bin, dbURL, token, formsPath)}
+	slugs := []string{"alpha", "beta"}
 
 	const n = 160
 	var (
@@ -178,20 +176,20 @@ func TestReplicas(t *testing.T) {
 		wg   sync.WaitGroup
 		work = make(chan int)
 	)
-	body := func(sid string, i, satisfaction int) map[string]any {
-		a := map[string]any{"satisfaction": satisfaction, "relevance": 1 + (i/5)%5, "recommend": i % 11,
-			"useful_formats": []string{"case_studies", "peer_exchange"}[:1+i%2], "role": "local_government"}
+	body := func(sid string, i, overall int) map[string]any {
+		a := map[string]any{"overall": overall, "pace": 1 + (i/5)%3, "recommend": i % 11,
+			"formats": []string{"talks", "exercises"}[:1+i%2], "sector": "government"}
 		if i%3 == 0 {
-			a["takeaway"] = fmt.Sprintf("=HYPERLINK(\"x\") idea %d — فكرة", i)
+			a["comment"] = fmt.Sprintf("=HYPERLINK(\"x\") idea %d — فكرة", i)
 		}
-		return map[string]any{"submission_id": sid, "lang": []string{"en", "fr", "ru", "ar"}[i%4], "answers": a}
+		return map[string]any{"submission_id": sid, "lang": []string{"en", "fr", "ar"}[i%3], "answers": a}
 	}
 	send := func(i int) {
 		sid := uuid.NewString()
 		slug := slugs[i%len(slugs)]
-		s := &sent{workshop: slug, satisfaction: 1 + i%5}
-		if t, ok := body(sid, i, 0)["answers"].(map[string]any)["takeaway"].(string); ok {
-			s.takeaway = t
+		s := &sent{workshop: slug, overall: 1 + i%5}
+		if t, ok := body(sid, i, 0)["answers"].(map[string]any)["comment"].(string); ok {
+			s.comment = t
 		}
 		first := replicas[i%2]
 		if i%4 == 0 {
@@ -204,7 +202,7 @@ func TestReplicas(t *testing.T) {
 				both.Add(1)
 				go func() {
 					defer both.Done()
-					codes[k], ids[k] = r.post(t, slug, body(sid, i, s.satisfaction))
+					codes[k], ids[k] = r.post(t, slug, body(sid, i, s.overall))
 				}()
 			}
 			both.Wait()
@@ -213,7 +211,7 @@ func TestReplicas(t *testing.T) {
 			}
 			s.id = ids[0]
 		} else {
-			code, id := first.post(t, slug, body(sid, i, s.satisfaction))
+			code, id := first.post(t, slug, body(sid, i, s.overall))
 			if code != http.StatusCreated {
 				t.Errorf("%s: status %d", sid, code)
 			}
@@ -222,8 +220,8 @@ func TestReplicas(t *testing.T) {
 		if i%7 == 0 {
 			// The participant comes back and changes an answer, through the
 			// other replica.
-			s.satisfaction = 5 - i%5
-			code, id := replicas[(i+1)%2].post(t, slug, body(sid, i, s.satisfaction))
+			s.overall = 5 - i%5
+			code, id := replicas[(i+1)%2].post(t, slug, body(sid, i, s.overall))
 			if code != http.StatusOK || id != s.id {
 				t.Errorf("%s changed: status %d, id %s, want %s", sid, code, id, s.id)
 			}
@@ -254,15 +252,15 @@ func TestReplicas(t *testing.T) {
 	// sees: a starred quote, a closed workshop.
 	var quote *sent
 	for _, s := range want {
-		if s.takeaway != "" {
+		if s.comment != "" {
 			quote = s
 			break
 		}
 	}
-	if code := replicas[0].admin(t, token, "/admin/comments/star", url.Values{"response": {quote.id}, "question": {"takeaway"}, "star": {"1"}}); code != http.StatusOK {
+	if code := replicas[0].admin(t, token, "/admin/comments/star", url.Values{"response": {quote.id}, "question": {"comment"}, "star": {"1"}}); code != http.StatusOK {
 		t.Fatalf("star: status %d", code)
 	}
-	closing := slugs[3]
+	closing := slugs[1]
 	if code := replicas[0].admin(t, token, "/admin/workshops/"+closing, url.Values{"action": {"close"}}); code != http.StatusSeeOther {
 		t.Fatalf("close: status %d", code)
 	}
@@ -277,8 +275,8 @@ func TestReplicas(t *testing.T) {
 
 	one, two := replicas[0].workbook(t, token), replicas[1].workbook(t, token)
 	compareWorkbooks(t, one, two)
-	if q := one["Key quotes"]; len(q) != 2 || !slices.Contains(q[1], quote.takeaway) {
-		t.Errorf("Key quotes = %q, want the one starred: %q", q, quote.takeaway)
+	if q := one["Key quotes"]; len(q) != 2 || !slices.Contains(q[1], quote.comment) {
+		t.Errorf("Key quotes = %q, want the one starred: %q", q, quote.comment)
 	}
 	checkOverview(t, one["Overview"], n, len(slugs))
 
@@ -296,7 +294,7 @@ func TestReplicas(t *testing.T) {
 		t.Fatalf("Responses has no %q column: %q", name, rows[0])
 		return -1
 	}
-	sidCol, satCol := col("submission_id"), col("satisfaction")
+	sidCol, overallCol := col("submission_id"), col("overall")
 	seen := map[string]int{}
 	perWorkshop := map[string]int{}
 	for _, row := range rows[1:] {
@@ -311,8 +309,8 @@ func TestReplicas(t *testing.T) {
 			continue
 		}
 		perWorkshop[s.workshop]++
-		if len(row) <= satCol || row[satCol] != fmt.Sprint(s.satisfaction) {
-			t.Errorf("%s: satisfaction %q, want %d", sid, cell(row, satCol), s.satisfaction)
+		if len(row) <= overallCol || row[overallCol] != fmt.Sprint(s.overall) {
+			t.Errorf("%s: overall %q, want %d", sid, cell(row, overallCol), s.overall)
 		}
 	}
 	for sid := range want {

@@ -40,4 +40,5 @@ func (s *server) routes(app *fiber.App) {
 	adm.Get("/workshops", s.handleAdminWorkshops)
 	adm.Post("/workshops/:slug", s.handleAdminWorkshopSet)
 	adm.Get("/posters", s.handlePosters)
+	adm.Get("/forms", s.handleAdminForms)
 }

@@ -109,12 +109,13 @@ func freeAddr(t *testing.T) string {
 func TestRunRestart(t *testing.T) {
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "data", "feedback.db")
+	formsPath := smallFormsFile(t)
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	var stderr bytes.Buffer
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-addr", addr, "-db", dbPath}, func(string) string { return "" }, &stderr,
+		done <- run(ctx, []string{"-addr", addr, "-db", dbPath, "-forms", formsPath}, func(string) string { return "" }, &stderr,
 			slog.New(slog.NewTextHandler(io.Discard, nil)))
 	}()
 	client := &http.Client{Timeout: 5 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -142,10 +143,10 @@ func TestRunRestart(t *testing.T) {
 		var res *http.Response
 		var err error
 		if i%2 == 0 {
-			res, err = client.Post(base+"/api/v1/workshops/data-governance/responses", "application/json",
-				strings.NewReader(`{"submission_id":"`+sid+`","answers":{"satisfaction":3,"relevance":4}}`))
+			res, err = client.Post(base+"/api/v1/workshops/alpha/responses", "application/json",
+				strings.NewReader(`{"submission_id":"`+sid+`","answers":{"overall":3,"pace":2}}`))
 		} else {
-			res, err = client.PostForm(base+"/w/leading-change", validForm(sid))
+			res, err = client.PostForm(base+"/w/beta", validForm(sid))
 		}
 		if err != nil {
 			t.Fatal(err)

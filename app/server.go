@@ -44,7 +44,7 @@ type server struct {
 }
 
 func newServer(cfg config, f *forms.Forms, db store.Store, log *slog.Logger) (*server, error) {
-	text, err := loadCatalog()
+	text, err := loadLocales(cfg.Locales)
 	if err != nil {
 		return nil, err
 	}

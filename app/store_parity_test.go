@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"feedback/forms"
+	"feedback/forms/formstest"
 	"feedback/store"
 	"feedback/store/storetest"
 )
@@ -35,24 +36,28 @@ func TestStoresExportTheSame(t *testing.T) {
 	}
 	t.Cleanup(func() { pg.Close() })
 
-	f := forms.Default()
+	// The small fixture, with figures declared so that the workbook's
+	// headline and profile breakdowns are compared too.
+	f := formstest.Small(t)
+	f.Figures = forms.Figures{Headline: "overall", Profile: []string{"sector"}}
 	base := time.Date(2025, 6, 25, 9, 0, 0, 0, time.UTC)
 	var responses []*forms.Response
 	for i := 0; i < 240; i++ {
 		w := f.Workshops[i%len(f.Workshops)]
 		a := forms.Answers{
-			"satisfaction":   {Number: 1 + i%5},
-			"relevance":      {Number: 1 + (i/3)%5},
-			"recommend":      {Number: i % 11},
-			"useful_formats": {Choices: []string{"practical_tools", "case_studies", "presentations"}[:1+i%3]},
+			"overall":   {Number: 1 + i%5},
+			"pace":      {Number: 1 + (i/3)%3},
+			"recommend": {Number: i % 11},
+			"formats":   {Choices: []string{"exercises", "talks"}[:1+i%2]},
 		}
 		if i%4 != 0 {
-			a["knowledge_before"], a["knowledge_after"] = forms.Answer{Number: 1 + i%3}, forms.Answer{Number: 3 + i%3}
-			a["role"] = forms.Answer{Choices: []string{[]string{"national_government", "academia", "civil_society"}[i%3]}}
-			a["region"] = forms.Answer{Choices: []string{"asia_pacific"}}
+			a["sector"] = forms.Answer{Choices: []string{[]string{"government", "academia", "other"}[i%3]}}
 		}
 		if i%5 == 0 {
-			a["takeaway"] = forms.Answer{Text: fmt.Sprintf("=1+%d, \"quoted\"; ещё; 第%d", i, i)}
+			a["comment"] = forms.Answer{Text: fmt.Sprintf("=1+%d, \"quoted\"; ещё; 第%d", i, i)}
+		}
+		if w.Slug == "beta" && i%3 == 0 {
+			a["beta_idea"] = forms.Answer{Text: fmt.Sprintf("idea %d", i)}
 		}
 		if i%17 == 0 {
 			a["pilot_score"] = forms.Answer{Number: 0} // a question a later forms file dropped
@@ -71,14 +76,14 @@ func TestStoresExportTheSame(t *testing.T) {
 			ids[s] = append(ids[s], saved.ID)
 			if i%11 == 0 {
 				changed := *r
-				changed.Answers = forms.Answers{"satisfaction": {Number: 5 - i%5}, "relevance": {Number: 2}, "improve": {Text: "later: more time"}}
+				changed.Answers = forms.Answers{"overall": {Number: 5 - i%5}, "pace": {Number: 2}, "comment": {Text: "later: more time"}}
 				if _, err := s.SaveResponse(ctx, &changed); err != nil {
 					t.Fatal(err)
 				}
 			}
 		}
 		for _, i := range []int{5, 40, 120} {
-			if err := s.StarComment(ctx, ids[s][i], "takeaway", true); err != nil {
+			if err := s.StarComment(ctx, ids[s][i], "comment", true); err != nil {
 				t.Fatal(err)
 			}
 			time.Sleep(3 * time.Millisecond) // most recent first: give each star its own millisecond
@@ -104,7 +109,7 @@ func TestStoresExportTheSame(t *testing.T) {
 		}
 		return []byte(body)
 	}
-	for _, path := range []string{"/admin/export.xlsx", "/admin/export.xlsx?workshop=" + f.Workshops[2].Slug} {
+	for _, path := range []string{"/admin/export.xlsx", "/admin/export.xlsx?workshop=" + f.Workshops[1].Slug} {
 		one, two := readWorkbook(t, fetch("sqlite", path)), readWorkbook(t, fetch("postgres", path))
 		if len(one) < 4 {
 			t.Fatalf("%s: sheets %v", path, sheetNames(one))

@@ -54,7 +54,7 @@ func (s *server) page(c *fiber.Ctx, lang, title string, data any) *page {
 	for _, l := range s.forms.Languages {
 		q := url.Values{"lang": {l}}
 		p.Languages = append(p.Languages, languageLink{
-			Code: l, Name: s.text.T(l, "lang_name"), Dir: s.text.Dir(l),
+			Code: l, Name: s.text.Name(l), Dir: s.text.Dir(l),
 			Href: here + "?" + q.Encode(), Current: l == lang,
 		})
 	}
@@ -71,7 +71,7 @@ func (s *server) lang(c *fiber.Ctx) string {
 	if explicit == "" && c.Method() == fiber.MethodPost && !isAPI(c) {
 		explicit = c.FormValue("lang")
 	}
-	lang := negotiate(explicit, c.Cookies("lang"), c.Get(fiber.HeaderAcceptLanguage))
+	lang := negotiateAmong(s.forms.Languages, explicit, c.Cookies("lang"), c.Get(fiber.HeaderAcceptLanguage))
 	if explicit == lang && c.Cookies("lang") != lang {
 		c.Cookie(&fiber.Cookie{Name: "lang", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: "Lax", HTTPOnly: true})
 	}

@@ -26,10 +26,15 @@ func (wb *Workbook) writeAbout() error {
 	a.width(5, 5, 60)
 	a.width(6, 6, 40)
 	a.width(7, 8, 10)
-	a.text(1, 1, "About this workbook", wb.st.title)
-	a.freeze(0, 1)
+	a.row = 1
+	if title := wb.forms.Title.Get(forms.DefaultLanguage); title != "" {
+		a.text(1, a.row, title, wb.st.title)
+		a.row++
+	}
+	a.text(1, a.row, "About this workbook", wb.st.title)
+	a.freeze(0, a.row)
 	a.printWide()
-	a.row = 3
+	a.row += 2
 	a.counts()
 	a.row++
 	a.sheets()
@@ -50,7 +55,7 @@ func (a *aboutSheet) kv(k string, v func()) {
 // counts says when the workbook was made and what it counts.
 func (a *aboutSheet) counts() {
 	wb, st := a.wb, a.wb.st
-	a.kv("Exported at (UTC)", func() { a.float(2, a.row, excelTime(wb.opt.Now), st.date) })
+	a.kv("Exported at ("+wb.zone()+")", func() { a.float(2, a.row, wb.localTime(wb.opt.Now), st.date) })
 	scope := "all workshops"
 	if wb.opt.Workshop != "" {
 		scope = "only " + wb.opt.Workshop
@@ -69,14 +74,22 @@ func (a *aboutSheet) counts() {
 
 // sheets says what each sheet holds.
 func (a *aboutSheet) sheets() {
-	st := a.wb.st
+	wb, st := a.wb, a.wb.st
 	a.text(1, a.row, "Sheets", st.section)
 	a.row++
+	overview := "One row per workshop in forum order and a total row over all responses."
+	if h := wb.headline(rawQuestions(wb.forms, wb.opt.Workshop)); h != nil {
+		overview = "One row per workshop in forum order, a total row over all responses, and a chart of the mean of " + h.ID + " per workshop."
+	}
+	perWorkshop := "Key figures; the questions changed during the forum, if any; for each rating n, asked of, mean, count and share of each score; the NPS; each choice question's counts and shares; "
+	if p := wb.profileList(); p != "" {
+		perWorkshop += "who answered (" + strings.ReplaceAll(p, " and ", ", ") + "); "
+	}
 	sheets := [][2]string{
-		{SheetOverview, "One row per workshop in forum order, a total row over all responses, and a chart of mean satisfaction per workshop."},
-		{"one per workshop", "Key figures; the questions changed during the forum, if any; for each rating n, asked of, mean, count and share of each score; the NPS; each choice question's counts and shares; who answered (role, region, gender); charts of the distributions."},
+		{SheetOverview, overview},
+		{"one per workshop", perWorkshop + "charts of the distributions."},
 		{SheetKeyQuotes, "The comments starred on the dashboard, by workshop."},
-		{SheetComments, "Every non-empty text answer, with a filter on each column."},
+		{SheetComments, "Every non-empty text answer (the words given for an \"Other (please specify)\" too), with a filter on each column."},
 		{SheetResponses, "One row per response: submission_id, workshop, submitted at (UTC), language, then one column per question id (a multiple choice lists option ids joined with \"; \")."},
 		{SheetAbout, "This codebook."},
 	}
@@ -107,7 +120,7 @@ func (a *aboutSheet) questions() {
 		}
 		a.text(3, a.row, req, st.wrap)
 		a.text(4, a.row, scaleOf(q), st.wrap)
-		a.text(5, a.row, label(q), st.wrap)
+		a.text(5, a.row, commentLabel(rawQuestions(wb.forms, wb.opt.Workshop), q), st.wrap)
 		a.text(6, a.row, wb.askedIn(q.ID), st.wrap)
 		a.int(7, a.row, all.Answered(q.ID), st.count)
 		a.int(8, a.row, all.Asked(q.ID), st.count)
@@ -125,20 +138,34 @@ func (a *aboutSheet) questions() {
 	}
 }
 
-// aboutFigures says how each figure of the workbook is computed.
-var aboutFigures = [][2]string{
-	{"Responses", "Number of forms submitted. A participant who changed their answers counts once, with the last answers."},
-	{"n", "People who answered the question; questions left blank are not counted anywhere."},
-	{"Asked of", "Responses whose form had the question: those sent while their workshop's form asked it, and any that answer it. It equals Responses unless the forms file changed during the forum; n is never more."},
-	{"Questions changed", "Questions a workshop's form added or removed after responses came in (a renamed question is one removed and one added). Listed on the workshop's sheet with when its form had them, and in the Overview. Their answers stay in Responses and Comments."},
-	{"Mean", "Sum of the scores ÷ n, on the question's scale; shown with two decimals."},
-	{"Count and share of a score", "People who gave that score, and that number ÷ n."},
-	{"Knowledge gain", "Mean of knowledge_after − mean of knowledge_before, each over the people who answered it."},
-	{"NPS (Net Promoter Score)", "From the 0–10 question: promoters answer 9–10, passives 7–8, detractors 0–6. NPS = % promoters − % detractors, from −100 to 100."},
-	{"Choice counts and shares", "People who chose the option, and that number ÷ people who answered the question. Answers add up by option id, whatever language they were given in."},
-	{"Who answered", fmt.Sprintf("Responses grouped by role, region and gender. A figure about fewer than %d people shows %s, so that nobody in a small group can be recognised; \"No answer\" groups those who skipped the question.", forms.MinGroupSize, suppressed)},
-	{"Total row", "The same figures over every response of the workshops in this workbook, not an average of the workshop rows."},
-	{"Times", "Submission times are in UTC."},
+// aboutFigures says how each figure of the workbook is computed: those the
+// forms declare, and the ones every workbook has.
+func (wb *Workbook) aboutFigures() [][2]string {
+	qs := rawQuestions(wb.forms, wb.opt.Workshop)
+	out := [][2]string{
+		{"Responses", "Number of forms submitted. A participant who changed their answers counts once, with the last answers."},
+		{"n", "People who answered the question; questions left blank are not counted anywhere."},
+		{"Asked of", "Responses that were asked the question: those sent while their workshop's form had it, and any that answer it; a question asked only on a condition (show_if, or \"please specify\" after Other) counts the responses whose answers met it. n is never more."},
+		{"Questions changed", "Questions a workshop's form added or removed after responses came in (a renamed question is one removed and one added). Listed on the workshop's sheet with when its form had them, and in the Overview. Their answers stay in Responses and Comments."},
+		{"Mean", "Sum of the scores ÷ n, on the question's scale; shown with two decimals."},
+		{"Count and share of a score", "People who gave that score, and that number ÷ n."},
+	}
+	if before, after := wb.gain(qs); before != nil {
+		out = append(out, [2]string{wb.forms.Figures.GainName(), "The " + gainHow(before, after) + ", each over the people who answered it."})
+	}
+	out = append(out,
+		[2]string{"NPS (Net Promoter Score)", "From the 0–10 question: promoters answer 9–10, passives 7–8, detractors 0–6. NPS = % promoters − % detractors, from −100 to 100."},
+		[2]string{"Choice counts and shares", "People who chose the option, and that number ÷ people who answered the question. Answers add up by option id, whatever language they were given in."})
+	if p := wb.profileList(); p != "" {
+		out = append(out, [2]string{"Who answered", fmt.Sprintf("Responses grouped by %s. A figure about fewer than %d people shows %s, so that nobody in a small group can be recognised; \"No answer\" groups those who skipped the question.", p, forms.MinGroupSize, suppressed)})
+	}
+	times := "Submission times are in UTC."
+	if wb.zone() != "UTC" {
+		times = "Times are the forum's local time (" + wb.zone() + "), as each header says; the Responses sheet's submitted_at_utc is in UTC."
+	}
+	return append(out,
+		[2]string{"Total row", "The same figures over every response of the workshops in this workbook, not an average of the workshop rows."},
+		[2]string{"Times", times})
 }
 
 // figures writes aboutFigures, each text across columns B–E.
@@ -150,7 +177,7 @@ func (a *aboutSheet) figures() {
 	a.text(2, a.row, "How", st.header)
 	a.merge(2, a.row, 5, a.row)
 	a.row++
-	for _, f := range aboutFigures {
+	for _, f := range a.wb.aboutFigures() {
 		a.text(1, a.row, f[0], st.label)
 		a.text(2, a.row, f[1], st.wrap)
 		a.merge(2, a.row, 5, a.row)
@@ -211,7 +238,7 @@ func (wb *Workbook) askedIn(id string) string {
 func (wb *Workbook) whenAsked(w *forms.Workshop, id string) string {
 	for _, c := range wb.changes(w) {
 		if c.q.ID == id {
-			return periodsText(c.periods)
+			return wb.periodsText(c.periods)
 		}
 	}
 	return ""

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"feedback/forms"
 )
@@ -127,14 +126,14 @@ func changeSummary(cs []questionChange, responses int) string {
 	return strings.Join(parts, "\n")
 }
 
-// periodsText says when a form asked a question, in UTC to the minute:
-// "since 2025-06-24 10:00", "until …", "… – …", or "all along".
-func periodsText(ps []forms.Period) string {
+// periodsText says when a form asked a question, in the forum's time zone
+// to the minute: "since 2025-06-24 10:00", "until …", "… – …", or "all
+// along".
+func (wb *Workbook) periodsText(ps []forms.Period) string {
 	if ps == nil {
 		return "not recorded (removed before changes were recorded)"
 	}
-	const layout = "2006-01-02 15:04"
-	at := func(t time.Time) string { return t.UTC().Format(layout) }
+	at := wb.clock
 	parts := make([]string, len(ps))
 	for i, p := range ps {
 		switch {
@@ -162,7 +161,7 @@ func (ws *workshopSheet) writeChanges(cs []questionChange) {
 		"The forms file changed during the forum, while responses came in. Asked of = responses whose form had the question; n = people who answered it.")
 	// "In the form" spans four of the narrow score columns.
 	whenCol := colAsked + 2
-	for i, h := range []string{"Question", "Text", "n", "Asked of", "Change", "In the form (UTC)"} {
+	for i, h := range []string{"Question", "Text", "n", "Asked of", "Change", "In the form (" + ws.wb.zone() + ")"} {
 		ws.text(colID+i, ws.row, h, st.headerWrap)
 	}
 	ws.styleRange(whenCol, ws.row, whenCol+3, ws.row, st.headerWrap)
@@ -174,7 +173,7 @@ func (ws *workshopSheet) writeChanges(cs []questionChange) {
 		ws.int(colN, ws.row, c.answered, st.count)
 		ws.int(colAsked, ws.row, c.asked, st.count)
 		ws.text(colAsked+1, ws.row, c.kind(), st.center)
-		when := periodsText(c.periods)
+		when := ws.wb.periodsText(c.periods)
 		ws.text(whenCol, ws.row, when, st.wrap)
 		ws.merge(whenCol, ws.row, whenCol+3, ws.row)
 		ws.height(ws.row, rowHeight([]string{c.q.ID, label(c.q), "", "", "", when}, []float64{20, 48, 10, 10, 10, 40}))

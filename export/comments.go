@@ -9,8 +9,11 @@ import (
 	"feedback/forms"
 )
 
-// commentHeader is the header of the Comments and Key quotes sheets.
-var commentHeader = []string{"Workshop", "Question", "Answer", "Language", "Submitted at (UTC)"}
+// commentHeader is the header of the Comments and Key quotes sheets; times
+// are in the forum's zone.
+func (wb *Workbook) commentHeader() []string {
+	return []string{"Workshop", "Question", "Answer", "Language", "Submitted at (" + wb.zone() + ")"}
+}
 
 var commentWidths = []float64{40, 36, 80, 10, 20}
 
@@ -23,8 +26,9 @@ func (wb *Workbook) startComments(sw *excelize.StreamWriter) error {
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return fmt.Errorf("export: comments panes: %w", err)
 	}
-	header := make([]any, len(commentHeader))
-	for i, h := range commentHeader {
+	heads := wb.commentHeader()
+	header := make([]any, len(heads))
+	for i, h := range heads {
 		header[i] = excelize.Cell{StyleID: wb.st.header, Value: h}
 	}
 	if err := sw.SetRow("A1", header); err != nil {
@@ -34,9 +38,11 @@ func (wb *Workbook) startComments(sw *excelize.StreamWriter) error {
 }
 
 // addComments writes one row per non-empty text answer of r, and keeps the
-// starred ones for the Key quotes sheet.
+// starred ones for the Key quotes sheet. The text of a choice's "Other
+// (please specify)" is a comment too, under the choice's label.
 func (wb *Workbook) addComments(sw *excelize.StreamWriter, row *int, r *forms.Response) error {
-	for _, q := range wb.questionsOf(r.Workshop) {
+	qs := wb.questionsOf(r.Workshop)
+	for _, q := range qs {
 		if q.Type != forms.FreeText {
 			continue
 		}
@@ -46,13 +52,13 @@ func (wb *Workbook) addComments(sw *excelize.StreamWriter, row *int, r *forms.Re
 		}
 		*row++
 		wb.comments++
-		title, qlabel := wb.title(r.Workshop), label(q)
+		title, qlabel := wb.title(r.Workshop), commentLabel(qs, q)
 		values := []any{
 			wb.textCell(title, wb.st.wrap),
 			wb.textCell(qlabel, wb.st.wrap),
 			wb.textCell(a.Text, wb.st.wrap),
 			wb.textCell(r.Lang, wb.st.wrap),
-			excelize.Cell{StyleID: wb.st.date, Value: excelTime(r.SubmittedAt)},
+			excelize.Cell{StyleID: wb.st.date, Value: wb.localTime(r.SubmittedAt)},
 		}
 		h := rowHeight([]string{title, qlabel, a.Text}, commentWidths)
 		if err := sw.SetRow(cell(1, *row), values, excelize.RowOpts{Height: h}); err != nil {
@@ -76,7 +82,7 @@ func (wb *Workbook) writeKeyQuotes() error {
 		return order[wb.quotes[i].workshop] < order[wb.quotes[j].workshop]
 	})
 	s := wb.sheet(SheetKeyQuotes)
-	for i, h := range commentHeader {
+	for i, h := range wb.commentHeader() {
 		s.text(i+1, 1, h, wb.st.header)
 		s.width(i+1, i+1, commentWidths[i])
 	}
@@ -91,12 +97,12 @@ func (wb *Workbook) writeKeyQuotes() error {
 		s.text(1, row, wb.title(q.workshop), wb.st.wrap)
 		qlabel := q.question
 		if qq := wb.questionOf(q.workshop, q.question); qq != nil {
-			qlabel = label(qq)
+			qlabel = commentLabel(wb.questionsOf(q.workshop), qq)
 		}
 		s.text(2, row, qlabel, wb.st.wrap)
 		s.text(3, row, q.text, wb.st.wrap)
 		s.text(4, row, q.lang, wb.st.wrap)
-		s.float(5, row, excelTime(q.at), wb.st.date)
+		s.float(5, row, wb.localTime(q.at), wb.st.date)
 		s.height(row, rowHeight([]string{wb.title(q.workshop), qlabel, q.text}, commentWidths))
 	}
 	return s.done("key quotes sheet")
@@ -110,4 +116,13 @@ func (wb *Workbook) questionOf(slug, id string) *forms.Question {
 		}
 	}
 	return nil
+}
+
+// commentLabel is how a text question is named beside its answers (see
+// forms.CommentLabel), or its id when it has no English text.
+func commentLabel(qs []*forms.Question, q *forms.Question) string {
+	if s := forms.CommentLabel(qs, q, forms.DefaultLanguage); s != "" {
+		return s
+	}
+	return q.ID
 }

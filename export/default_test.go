@@ -14,12 +14,11 @@ import (
 )
 
 // This is the one export test on the shipped questionnaire (forms.Default):
-// it checks the figures the code gives only for the question ids that
-// forms/summary.go names (SatisfactionID, KnowledgeBeforeID and
-// KnowledgeAfterID, ProfileQuestions), which formstest's small file lacks.
-// Everything else is tested on that fixture. It names no other question,
-// option or workshop of the shipped file, so that rewording those breaks
-// nothing here.
+// it checks that the figures its forms file declares (figures: in
+// forms/default.yaml) lead its workbook as they always have. Declared
+// figures in general are tested on a fixture of their own
+// (figures_test.go). It names no other question, option or workshop of the
+// shipped file, so that rewording those breaks nothing here.
 
 const (
 	satisfactionID    = "satisfaction"
@@ -27,7 +26,7 @@ const (
 	knowledgeAfterID  = "knowledge_after"
 )
 
-// profileIDs are the questions that say who answered (forms.ProfileQuestions).
+// profileIDs are the questions that say who answered (the declared profile).
 var profileIDs = []string{"role", "region", "gender"}
 
 // profileSeq gives, for each profile question, the index of the option each
@@ -54,10 +53,14 @@ func seedDefault(t *testing.T) *defaultForum {
 	if len(f.Workshops) < 2 {
 		t.Fatalf("the shipped file has %d workshops, the test wants two at least", len(f.Workshops))
 	}
+	if fg := f.Figures; fg.Headline != satisfactionID || strings.Join(fg.Gain, " ") != knowledgeBeforeID+" "+knowledgeAfterID ||
+		strings.Join(fg.Profile, " ") != strings.Join(profileIDs, " ") {
+		t.Fatalf("the shipped file declares figures %+v", fg)
+	}
 	d := &defaultForum{first: f.Workshops[0], second: f.Workshops[1]}
 	for _, id := range append([]string{satisfactionID, knowledgeBeforeID, knowledgeAfterID}, profileIDs...) {
 		if d.first.Question(id) == nil || d.second.Question(id) == nil {
-			t.Fatalf("the shipped file's first workshops lack %s, which forms/summary.go singles out", id)
+			t.Fatalf("the shipped file's first workshops lack %s, which its figures declare", id)
 		}
 	}
 	for _, q := range d.first.Questions {

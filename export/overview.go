@@ -7,27 +7,29 @@ import (
 )
 
 // overviewColumns are the figures of the Overview sheet, after Workshop and
-// Responses: the mean of each rating question, the knowledge gain and the NPS.
+// Responses: the mean of each rating question, the declared gain and the NPS.
 type overviewColumns struct {
 	ratings []*forms.Question
-	gain    bool
-	nps     bool
+	// headline is the declared headline, the chart's; before and after are
+	// the declared gain's ratings. Nil when not declared or not asked.
+	headline      *forms.Question
+	before, after *forms.Question
+	nps           bool
 }
 
 func (wb *Workbook) overviewColumns() overviewColumns {
 	var c overviewColumns
-	var before, after bool
-	for _, q := range rawQuestions(wb.forms, wb.opt.Workshop) {
-		switch {
-		case q.Type == forms.Rating:
+	qs := rawQuestions(wb.forms, wb.opt.Workshop)
+	for _, q := range qs {
+		switch q.Type {
+		case forms.Rating:
 			c.ratings = append(c.ratings, q)
-			before = before || q.ID == forms.KnowledgeBeforeID
-			after = after || q.ID == forms.KnowledgeAfterID
-		case q.Type == forms.NPS:
+		case forms.NPS:
 			c.nps = true
 		}
 	}
-	c.gain = before && after
+	c.headline = wb.headline(qs)
+	c.before, c.after = wb.gain(qs)
 	return c
 }
 
@@ -38,6 +40,8 @@ type overviewSheet struct {
 	wb      *Workbook
 	cols    overviewColumns
 	meanCol map[string]int // by rating question id
+	// head is the header row: 2 under the forum's title, else 1.
+	head int
 	// gainCol, npsCol and changedCol are 0 when the Overview has no such
 	// column; last is the last column.
 	gainCol, npsCol, changedCol, last int
@@ -45,17 +49,23 @@ type overviewSheet struct {
 	row                               int
 }
 
-// writeOverview writes one row per workshop in forum order, a total row over
-// every response, and a bar chart of mean satisfaction per workshop.
+// writeOverview writes, under the forum's title if it has one, one row per
+// workshop in forum order, a total row over every response, and a bar chart
+// of the headline's mean per workshop.
 func (wb *Workbook) writeOverview() error {
-	o := &overviewSheet{sheet: wb.sheet(SheetOverview), wb: wb, cols: wb.overviewColumns(), meanCol: map[string]int{}}
+	o := &overviewSheet{sheet: wb.sheet(SheetOverview), wb: wb, cols: wb.overviewColumns(), meanCol: map[string]int{}, head: 1}
+	if title := wb.forms.Title.Get(forms.DefaultLanguage); title != "" {
+		o.text(1, 1, title, wb.st.title)
+		o.height(1, 24)
+		o.head = 2
+	}
 	o.header()
-	o.row = 1
+	o.row = o.head
 	for _, w := range wb.workshops {
 		o.row++
 		o.workshop(w)
 	}
-	firstRow, lastRow := 2, o.row
+	firstRow, lastRow := o.head+1, o.row
 	o.row++
 	o.text(1, o.row, "All workshops", wb.st.bold)
 	o.line(wb.tally.All, true)
@@ -67,23 +77,23 @@ func (wb *Workbook) writeOverview() error {
 
 // header writes the header row and sets the columns, the panes and the page.
 func (o *overviewSheet) header() {
-	st := o.wb.st
-	o.text(1, 1, "Workshop", st.headerWrap)
-	o.text(2, 1, "Responses", st.headerWrap)
+	st, h := o.wb.st, o.head
+	o.text(1, h, "Workshop", st.headerWrap)
+	o.text(2, h, "Responses", st.headerWrap)
 	col := 3
 	for _, q := range o.cols.ratings {
 		o.meanCol[q.ID] = col
-		o.text(col, 1, "Mean "+humanize(q.ID), st.headerWrap)
+		o.text(col, h, "Mean "+humanize(q.ID), st.headerWrap)
 		col++
 	}
-	if o.cols.gain {
+	if o.cols.after != nil {
 		o.gainCol = col
-		o.text(col, 1, "Knowledge gain", st.headerWrap)
+		o.text(col, h, o.wb.forms.Figures.GainName(), st.headerWrap)
 		col++
 	}
 	if o.cols.nps {
 		o.npsCol = col
-		o.text(col, 1, "NPS", st.headerWrap)
+		o.text(col, h, "NPS", st.headerWrap)
 		col++
 	}
 	// Only a forms file changed mid-forum adds a column: the questions each
@@ -96,7 +106,7 @@ func (o *overviewSheet) header() {
 		}
 	}
 	if o.changedCol > 0 {
-		o.text(col, 1, "Questions changed during the forum", st.headerWrap)
+		o.text(col, h, "Questions changed during the forum", st.headerWrap)
 		col++
 	}
 	o.last = col - 1
@@ -105,8 +115,8 @@ func (o *overviewSheet) header() {
 	if o.changedCol > 0 {
 		o.width(o.changedCol, o.changedCol, 45)
 	}
-	o.height(1, 48)
-	o.freeze(1, 1)
+	o.height(h, 48)
+	o.freeze(1, h)
 	o.printWide()
 }
 
@@ -141,7 +151,7 @@ func (o *overviewSheet) line(sum *forms.Summary, total bool) {
 			o.style(o.meanCol[q.ID], o.row, mean)
 		}
 	}
-	if g, ok := sum.KnowledgeGain(); ok && o.gainCol > 0 {
+	if g, ok := sum.Gain(o.wb.forms.Figures); ok && o.gainCol > 0 {
 		o.float(o.gainCol, o.row, g, gain)
 	}
 	if n, ok := sum.NPS(); ok && o.npsCol > 0 {
@@ -151,9 +161,14 @@ func (o *overviewSheet) line(sum *forms.Summary, total bool) {
 
 // note explains the figures below the table.
 func (o *overviewSheet) note() {
-	note := "Means are of the people who answered each question, on its scale (1–5 unless the About sheet says otherwise). " +
-		"Knowledge gain = mean knowledge after − mean knowledge before. " +
-		"NPS = % promoters (9–10) − % detractors (0–6), from −100 to 100. Click a workshop for its sheet; About explains every figure."
+	note := "Means are of the people who answered each question, on its scale (1–5 unless the About sheet says otherwise). "
+	if o.cols.after != nil {
+		note += o.wb.forms.Figures.GainName() + " = " + gainHow(o.cols.before, o.cols.after) + ". "
+	}
+	if o.cols.nps {
+		note += "NPS = % promoters (9–10) − % detractors (0–6), from −100 to 100. "
+	}
+	note += "Click a workshop for its sheet; About explains every figure."
 	if o.changedCol > 0 {
 		note += " The forms file changed during the forum: a question added or removed was asked of only part of a workshop's responses, " +
 			"and its mean is over the people who answered it then (the last column; each workshop's sheet gives the times)."
@@ -163,32 +178,24 @@ func (o *overviewSheet) note() {
 	o.height(o.row, 48)
 }
 
-// chart puts a bar chart of the headline rating (satisfaction, or the first
-// rating) per workshop below the note, over the workshop rows.
+// chart puts a bar chart of the declared headline's mean per workshop below
+// the note, over the workshop rows; none without a headline.
 func (o *overviewSheet) chart(firstRow, lastRow int) {
-	var chartQ *forms.Question
-	for _, q := range o.cols.ratings {
-		if q.ID == forms.SatisfactionID {
-			chartQ = q
-		}
-	}
-	if chartQ == nil && len(o.cols.ratings) > 0 {
-		chartQ = o.cols.ratings[0]
-	}
-	if chartQ == nil || lastRow < firstRow {
+	q := o.cols.headline
+	if q == nil || lastRow < firstRow {
 		return
 	}
-	c := o.meanCol[chartQ.ID]
-	lo, hi := 0.0, float64(chartQ.Max)
+	c := o.meanCol[q.ID]
+	lo, hi := 0.0, float64(q.Max)
 	o.sheet.chart(cell(1, o.row+2), &excelize.Chart{
 		Type: excelize.Bar,
 		Series: []excelize.ChartSeries{{
-			Name:       quoteSheet(SheetOverview) + "!" + absCell(c, 1),
+			Name:       quoteSheet(SheetOverview) + "!" + absCell(c, o.head),
 			Categories: o.absRange(1, firstRow, 1, lastRow),
 			Values:     o.absRange(c, firstRow, c, lastRow),
 			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"00577A"}},
 		}},
-		Title:     chartTitle("Mean " + humanize(chartQ.ID) + " per workshop"),
+		Title:     chartTitle(label(q) + " — mean per workshop"),
 		Legend:    excelize.ChartLegend{Position: "none"},
 		XAxis:     excelize.ChartAxis{ReverseOrder: true},
 		YAxis:     excelize.ChartAxis{Minimum: &lo, Maximum: &hi, MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0.0"}},

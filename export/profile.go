@@ -11,22 +11,18 @@ import (
 const suppressed = "<5"
 
 // profileFigures are the questions whose figures the profile breakdown gives
-// per group, beside the people and their share; nil when the form lacks one.
+// per group, beside the people and their share: the declared headline and
+// the NPS; nil when the form lacks one.
 type profileFigures struct {
-	satisfaction, nps *forms.Question
+	headline, nps *forms.Question
 }
 
-// profile breaks the workshop's responses down by role, region and gender.
-// Every cell that describes fewer than forms.MinGroupSize people shows "<5":
-// in a small group a count, a share or a mean could point at one person.
+// profile breaks the workshop's responses down by the declared profile
+// questions (Figures.Profile) its form asks. Every cell that describes fewer
+// than forms.MinGroupSize people shows "<5": in a small group a count, a
+// share or a mean could point at one person.
 func (ws *workshopSheet) profile() {
-	var pf profileFigures
-	for _, q := range ws.w.Questions {
-		if q.ID == forms.SatisfactionID && q.IsScore() {
-			pf.satisfaction = q
-		}
-	}
-	pf.nps = ws.sum.NPSQuestion()
+	pf := profileFigures{headline: ws.wb.headline(ws.w.Questions), nps: ws.sum.NPSQuestion()}
 	first := true
 	for _, q := range ws.w.Questions {
 		groups, ok := ws.sum.Profiles[q.ID]
@@ -47,8 +43,8 @@ func (ws *workshopSheet) profile() {
 // not answer.
 func (ws *workshopSheet) profileTable(q *forms.Question, groups map[string]*forms.Summary, pf profileFigures) {
 	heads := []string{"Group", label(q), "People", "Share"}
-	if pf.satisfaction != nil {
-		heads = append(heads, "Mean satisfaction")
+	if pf.headline != nil {
+		heads = append(heads, headlineName(pf.headline))
 	}
 	if pf.nps != nil {
 		heads = append(heads, "NPS")
@@ -99,10 +95,10 @@ func (ws *workshopSheet) profileRow(g *forms.Summary, pf profileFigures) {
 	}
 	ws.groupFloat(c, people, share, st.share)
 	c++
-	if pf.satisfaction != nil {
+	if pf.headline != nil {
 		var t *forms.ScoreTally
 		if g != nil {
-			t = g.Scores[pf.satisfaction.ID]
+			t = g.Scores[pf.headline.ID]
 		}
 		m, _ := t.Mean()
 		ws.groupFloat(c, tallyN(t), m, st.mean)

@@ -123,7 +123,7 @@ func (wb *Workbook) stream(ctx context.Context, src Source) error {
 	}
 	// The filter covers every comment row; it is set before Flush, which
 	// writes it after the rows.
-	if err := wb.file.AutoFilter(SheetComments, "A1:"+cell(len(commentHeader), max(commentRow, 2)), nil); err != nil {
+	if err := wb.file.AutoFilter(SheetComments, "A1:"+cell(len(commentWidths), max(commentRow, 2)), nil); err != nil {
 		return fmt.Errorf("export: comments filter: %w", err)
 	}
 	if err := comm.Flush(); err != nil {

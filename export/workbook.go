@@ -149,8 +149,12 @@ func Build(ctx context.Context, f *forms.Forms, src Source, opt Options) (*Workb
 	// Overview is the first sheet and already the active one. Nothing may
 	// touch every sheet here (SetActiveSheet does): it would read the
 	// streamed sheets back into memory.
+	title := "Workshop feedback"
+	if t := f.Title.Get(forms.DefaultLanguage); t != "" {
+		title = t + ": workshop feedback"
+	}
 	if err := wb.file.SetDocProps(&excelize.DocProperties{
-		Title:   "Workshop feedback",
+		Title:   title,
 		Created: opt.Now.Format(time.RFC3339),
 		Creator: "feedback",
 	}); err != nil {

@@ -452,8 +452,8 @@ func TestWorkbook(t *testing.T) {
 
 	t.Run("NoDefaultFigures", func(t *testing.T) {
 		b := b.with(t)
-		// A forms file without the ids forms/summary.go singles out has no
-		// such figure (default_test.go checks them on the shipped file).
+		// A forms file that declares no figures has no such figure
+		// (default_test.go checks them on the shipped file).
 		for _, w := range f.Workshops {
 			for _, row := range b.rows(w.Slug) {
 				if len(row) == 0 {
@@ -612,11 +612,12 @@ func TestWorkbook(t *testing.T) {
 				charts = append(charts, xml)
 			}
 		}
-		// Overview, and per workshop: one of all its ratings, one per NPS
-		// question and one per choice question (the fixture has no profile
-		// question, which would have a breakdown instead).
+		// Per workshop: one of all its ratings, one per NPS question and one
+		// per choice question (the fixture declares no profile question,
+		// which would have a breakdown instead). The Overview has none: the
+		// fixture declares no headline (figures_test.go has one).
 		perWorkshop := map[string]int{}
-		want := 1
+		want := 0
 		for _, w := range f.Workshops {
 			ratings := 0
 			for _, q := range w.Questions {
@@ -633,9 +634,7 @@ func TestWorkbook(t *testing.T) {
 		if len(charts) != want {
 			t.Fatalf("%d charts, want %d", len(charts), want)
 		}
-		// The Overview's chart is of its first mean (overall: the fixture has
-		// no satisfaction, which default_test.go checks), over the workshop
-		// rows.
+		// No chart is of the Overview's means.
 		last := strconv.Itoa(1 + len(f.Workshops))
 		refs := regexp.MustCompile(`<(?:c:)?f>([^<]*)</(?:c:)?f>`)
 		overview, workshop := 0, 0
@@ -653,8 +652,8 @@ func TestWorkbook(t *testing.T) {
 				workshop++
 			}
 		}
-		if overview != 1 || workshop != perWorkshop["beta"] {
-			t.Errorf("overview bar chart of mean overall: %d, beta charts: %d, want 1 and %d", overview, workshop, perWorkshop["beta"])
+		if overview != 0 || workshop != perWorkshop["beta"] {
+			t.Errorf("overview bar charts of mean overall: %d, beta charts: %d, want 0 and %d", overview, workshop, perWorkshop["beta"])
 		}
 	})
 

@@ -31,8 +31,9 @@ const (
 	colScores = 6 // first score column
 )
 
-// writeWorkshop writes the sheet of one workshop: key figures, every rating's
-// distribution, the NPS, every choice question, the profile breakdown, and
+// writeWorkshop writes the sheet of one workshop: key figures (the declared
+// headline and gain among them), every rating's distribution, the NPS, every
+// choice question, the breakdown by the declared profile questions, and
 // native charts of the distributions.
 func (wb *Workbook) writeWorkshop(w *forms.Workshop) error {
 	ws := &workshopSheet{
@@ -52,11 +53,15 @@ func (wb *Workbook) writeWorkshop(w *forms.Workshop) error {
 
 	ws.row = 2
 	ws.figure("Responses", func(c int) { ws.int(c, ws.row, ws.sum.Responses, st.count) })
-	if m, ok := ws.sum.Mean(forms.SatisfactionID); ok {
-		ws.figure("Mean satisfaction", func(c int) { ws.float(c, ws.row, m, st.mean) })
+	if q := wb.headline(w.Questions); q != nil {
+		if m, ok := ws.sum.Mean(q.ID); ok {
+			ws.figure(headlineName(q), func(c int) { ws.float(c, ws.row, m, st.mean) })
+		}
 	}
-	if g, ok := ws.sum.KnowledgeGain(); ok {
-		ws.figure("Knowledge gain (after − before)", func(c int) { ws.float(c, ws.row, g, st.gain) })
+	if before, _ := wb.gain(w.Questions); before != nil {
+		if g, ok := ws.sum.Gain(wb.forms.Figures); ok {
+			ws.figure(wb.forms.Figures.GainName()+" (after − before)", func(c int) { ws.float(c, ws.row, g, st.gain) })
+		}
 	}
 	if n, ok := ws.sum.NPS(); ok {
 		ws.figure("Net Promoter Score", func(c int) { ws.float(c, ws.row, n.Score, st.nps) })
@@ -71,7 +76,7 @@ func (wb *Workbook) writeWorkshop(w *forms.Workshop) error {
 	ws.ratings()
 	ws.nps()
 	for _, q := range w.Questions {
-		if q.IsChoice() && !forms.IsProfile(q.ID) {
+		if q.IsChoice() && !wb.forms.Figures.IsProfile(q.ID) {
 			ws.choice(q)
 		}
 	}
@@ -126,7 +131,7 @@ func (ws *workshopSheet) ratings() {
 		return
 	}
 	st := ws.wb.st
-	ws.section("Ratings", "n = people who answered; asked of = responses whose form had the question; share = count ÷ n.")
+	ws.section("Ratings", "n = people who answered; asked of = responses asked the question (their form had it, and its condition, if any, held); share = count ÷ n.")
 	n := hi - lo + 1
 	shareCol := colScores + n
 	top := ws.row

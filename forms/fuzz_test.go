@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"feedback/forms"
+	"feedback/forms/formstest"
 )
 
 // The fuzz targets below run their seeds (f.Add and testdata/fuzz/<name>/) on
@@ -23,7 +24,7 @@ import (
 // error, never a panic, and a file that loads must be one the service can
 // serve (scales a phone can show, options to choose from, unique ids).
 func FuzzParse(f *testing.F) {
-	f.Add(forms.DefaultYAML())
+	f.Add(formstest.Bytes())
 	f.Add([]byte("workshops:\n  - slug: a\n    title: A\n    questions:\n      - id: q\n        type: rating\n        label: Q\n"))
 	f.Add([]byte("workshops:\n  - slug: a\n    title: A\n    questions:\n      - {id: q, type: nps, label: Q, min: -9223372036854775808, max: 9223372036854775807}\n"))
 	f.Add([]byte("questions:\n  - {id: c, type: single, label: C, options: [{id: x, label: X}, {id: x, label: Y}]}\nworkshops: [{slug: a, title: A}]\n"))
@@ -109,17 +110,18 @@ func checkForms(t *testing.T, fs *forms.Forms) {
 }
 
 // FuzzValidateForm checks a form-encoded body as the browser form sends it
-// against a workshop of the default forms file.
+// against a workshop of the small fixture (beta, with a question of its own).
 func FuzzValidateForm(f *testing.F) {
-	f.Add("satisfaction=5&relevance=4&useful_formats=case_studies&useful_formats=peer_exchange&role=academia&takeaway=Useful", "en")
-	f.Add("satisfaction=5&relevance=4&recommend=10&takeaway=caf%E9", "fr")
-	f.Add("satisfaction=6&relevance=0&recommend=-1&apply=4.5", "ru")
-	f.Add("satisfaction=5&satisfaction=4&relevance=%20&role=a&role=b", "zh")
-	f.Add("satisfaction=%2B5&relevance=+4+&useful_formats=case_studies&useful_formats=case_studies", "ar")
-	f.Add("satisfaction=5&relevance=4&takeaway=a%00b&improve=%E2%80%AEevil&colour=red", "uz")
-	f.Add("satisfaction=5&relevance=4&next_step="+strings.Repeat("%D0%B6", 1001), "es")
+	f.Add("overall=5&pace=3&formats=talks&formats=exercises&sector=academia&comment=Useful", "en")
+	f.Add("overall=5&pace=2&recommend=10&comment=caf%E9", "fr")
+	f.Add("overall=6&pace=0&recommend=-1", "ru")
+	f.Add("overall=4.5&pace=2", "ru")
+	f.Add("overall=5&overall=4&pace=%20&sector=a&sector=b", "zh")
+	f.Add("overall=%2B5&pace=+3+&formats=talks&formats=talks", "ar")
+	f.Add("overall=5&pace=3&comment=a%00b&beta_idea=%E2%80%AEevil&colour=red", "uz")
+	f.Add("overall=5&pace=3&beta_idea="+strings.Repeat("%D0%B6", 101), "es")
 	f.Add("", "xx")
-	w := forms.Default().Workshop("data-governance")
+	w := formstest.Small(f).Workshop("beta")
 	f.Fuzz(func(t *testing.T, body, lang string) {
 		values, err := url.ParseQuery(body)
 		if err != nil {
@@ -134,13 +136,13 @@ func FuzzValidateForm(f *testing.F) {
 // FuzzValidateJSON checks a JSON body as the API receives it: decoded, its
 // answers turned into input by type, then validated.
 func FuzzValidateJSON(f *testing.F) {
-	f.Add([]byte(`{"submission_id":"7d3f0c1e-5b8a-4c2e-9f6d-1a2b3c4d5e6f","lang":"en","answers":{"satisfaction":5,"relevance":4,"useful_formats":["case_studies"],"takeaway":"Useful"}}`))
-	f.Add([]byte(`{"answers":{"satisfaction":5.0,"relevance":"4","recommend":1e300,"role":["a","b"],"takeaway":42}}`))
-	f.Add([]byte(`{"answers":{"satisfaction":-0,"relevance":4,"useful_formats":[""],"improve":"a\u0000b","gender":null}}`))
-	f.Add([]byte(`{"answers":{"satisfaction":5,"relevance":4,"takeaway":"caf` + "\xe9" + `","x":{}}}`))
-	f.Add([]byte(`{"answers":{"satisfaction":1e9,"relevance":-1e9,"recommend":9007199254740993}}`))
+	f.Add([]byte(`{"submission_id":"7d3f0c1e-5b8a-4c2e-9f6d-1a2b3c4d5e6f","lang":"en","answers":{"overall":5,"pace":3,"formats":["talks"],"comment":"Useful"}}`))
+	f.Add([]byte(`{"answers":{"overall":5.0,"pace":"3","recommend":1e300,"sector":["a","b"],"comment":42}}`))
+	f.Add([]byte(`{"answers":{"overall":-0,"pace":3,"formats":[""],"comment":"a\u0000b","sector":null}}`))
+	f.Add([]byte(`{"answers":{"overall":5,"pace":3,"comment":"caf` + "\xe9" + `","x":{}}}`))
+	f.Add([]byte(`{"answers":{"overall":1e9,"pace":-1e9,"recommend":9007199254740993}}`))
 	f.Add([]byte(`[]`))
-	w := forms.Default().Workshop("next-generation")
+	w := formstest.Small(f).Workshop("alpha")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var body struct {
 			Lang    string                     `json:"lang"`

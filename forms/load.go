@@ -127,6 +127,8 @@ func Parse(name string, data []byte) (*Forms, error) {
 type parser struct {
 	name string
 	root *yaml.Node
+	// langs are the file's languages, the only ones its texts may be in.
+	langs []string
 }
 
 // fail returns an error at the line of the node found by following path.
@@ -174,7 +176,12 @@ func (p *parser) forms(ff *fileForms) (*Forms, error) {
 // header reads what the file says of the whole forum: its title, time zone
 // and languages.
 func (p *parser) header(ff *fileForms) (*Forms, error) {
-	f := &Forms{Title: ff.Title, Languages: ff.Languages, Location: time.UTC}
+	langs, err := p.languages(ff.Languages)
+	if err != nil {
+		return nil, err
+	}
+	p.langs = langs
+	f := &Forms{Title: ff.Title, Languages: langs, Location: time.UTC}
 	if ff.Title != nil {
 		if err := p.text(ff.Title, []any{"title"}, "title"); err != nil {
 			return nil, err
@@ -186,14 +193,6 @@ func (p *parser) header(ff *fileForms) (*Forms, error) {
 			return nil, p.fail([]any{"timezone"}, "unknown time zone %q: use an IANA name such as Asia/Tbilisi or Europe/Paris", ff.Timezone)
 		}
 		f.Location = loc
-	}
-	if len(f.Languages) == 0 {
-		f.Languages = Languages
-	}
-	for i, l := range f.Languages {
-		if !IsLanguage(l) {
-			return nil, p.fail([]any{"languages", i}, "unknown language %q (known: %s)", l, strings.Join(Languages, ", "))
-		}
 	}
 	return f, nil
 }
@@ -270,18 +269,6 @@ func (p *parser) consistent(f *Forms) error {
 				return p.fail([]any{"workshops", i}, "question %q is a %s here but a %s in another workshop", q.ID, q.Type, t)
 			}
 			types[q.ID] = q.Type
-		}
-	}
-	return nil
-}
-
-func (p *parser) text(t Text, path []any, what string) error {
-	if strings.TrimSpace(t[DefaultLanguage]) == "" {
-		return p.fail(path, "%s needs an English (en) text", what)
-	}
-	for l := range t {
-		if !IsLanguage(l) {
-			return p.fail(path, "%s has a text in unknown language %q", what, l)
 		}
 	}
 	return nil

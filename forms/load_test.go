@@ -199,7 +199,7 @@ func TestParseErrors(t *testing.T) {
 		{"ErrNoEnglishLabel", "questions:\n  - id: q\n    type: text\n    label: {fr: Q}\nworkshops:\n  - {slug: a, title: A}\n",
 			`f.yaml:4: question "q" label needs an English (en) text`},
 		{"ErrUnknownLanguage", "questions:\n  - id: q\n    type: text\n    label: {en: Q, xx: Q}\nworkshops:\n  - {slug: a, title: A}\n",
-			`f.yaml:4: question "q" label has a text in unknown language "xx"`},
+			`f.yaml:4: question "q" label has a text in unknown language "xx" (the file's languages: en, fr, es, ru, zh, ar, uz)`},
 		{"ErrBadQuestionID", "questions:\n  - {id: Bad-Id, type: text, label: Q}\nworkshops:\n  - {slug: a, title: A}\n",
 			`f.yaml:2: question id "Bad-Id" must start with a letter and use only a-z, 0-9 and _ (and not be submission_id, lang, csrf, page or nav)`},
 		{"ErrReservedID", "questions:\n  - {id: submission_id, type: text, label: Q}\nworkshops:\n  - {slug: a, title: A}\n",
@@ -210,8 +210,8 @@ func TestParseErrors(t *testing.T) {
 			`f.yaml:7: workshop "a" closes_at must be after opens_at`},
 		{"ErrTypeClash", "workshops:\n  - slug: a\n    title: A\n    questions: [{id: q, type: text, label: Q}]\n  - slug: b\n    title: B\n    questions: [{id: q, type: rating, label: Q}]\n",
 			`f.yaml:5: question "q" is a rating here but a text in another workshop`},
-		{"ErrUnknownLanguageList", "languages: [en, de]\nquestions:\n  - {id: q, type: text, label: Q}\nworkshops:\n  - {slug: a, title: A}\n",
-			`f.yaml:1: unknown language "de" (known: en, fr, es, ru, zh, ar, uz)`},
+		{"ErrUnknownLanguageList", "languages: [en, German]\nquestions:\n  - {id: q, type: text, label: Q}\nworkshops:\n  - {slug: a, title: A}\n",
+			`f.yaml:1: unknown language "German": write an ISO 639 code of two or three lower-case letters (en, ka, fil), optionally with a region (pt-BR)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,42 +1,19 @@
 package forms
 
+import "slices"
+
 // The figures the rapporteur reads, computed the same way for the dashboard
 // and the workbook. A Tally takes responses one at a time, so a summary of a
 // hundred thousand responses costs the memory of a few hundred counters.
 
-// Question ids that the summaries single out. They are the ids of the default
-// questionnaire; a forms file without them simply has no such figure.
-const (
-	// SatisfactionID is the headline rating: the dashboard and the
-	// workbook's overview chart show its mean per workshop.
-	SatisfactionID = "satisfaction"
-	// KnowledgeBeforeID and KnowledgeAfterID give the knowledge gain: mean
-	// after minus mean before.
-	KnowledgeBeforeID = "knowledge_before"
-	KnowledgeAfterID  = "knowledge_after"
-)
-
-// ProfileQuestions are the questions that say who answered. Their counts are
-// shown only as breakdowns that hide groups smaller than MinGroupSize, so that
-// nobody in a small group can be recognised.
-var ProfileQuestions = []string{"role", "region", "gender"}
-
 // MinGroupSize is the fewest people a breakdown figure may describe; smaller
-// groups are shown as "<5".
+// groups are shown as "<5". The declared profile questions (Figures.Profile)
+// say who answered: their counts are shown only as such breakdowns, so that
+// nobody in a small group can be recognised.
 const MinGroupSize = 5
 
 // NoAnswer is the group of the people who left a profile question blank.
 const NoAnswer = ""
-
-// IsProfile reports whether the question with id says who answered.
-func IsProfile(id string) bool {
-	for _, p := range ProfileQuestions {
-		if p == id {
-			return true
-		}
-	}
-	return false
-}
 
 // ScoreTally counts the answers to a Rating or NPS question.
 type ScoreTally struct {
@@ -153,13 +130,14 @@ type Summary struct {
 	asked     []int // by position in questions; nil in profile groups
 }
 
-// NewSummary starts an empty summary of the answers to questions.
-func NewSummary(questions []*Question) *Summary {
+// NewSummary starts an empty summary of the answers to questions, broken
+// down by those of the profile questions (Figures.Profile) it has.
+func NewSummary(questions []*Question, profile []string) *Summary {
 	s := newSummary(questions)
 	s.asked = make([]int, len(questions))
 	s.Profiles = map[string]map[string]*Summary{}
 	for _, q := range questions {
-		if IsProfile(q.ID) && q.IsChoice() {
+		if slices.Contains(profile, q.ID) && q.IsChoice() {
 			s.Profiles[q.ID] = map[string]*Summary{}
 		}
 	}
@@ -187,16 +165,26 @@ func newSummary(questions []*Question) *Summary {
 // Questions returns the questions the summary counts, in form order.
 func (s *Summary) Questions() []*Question { return s.questions }
 
-// Add counts one response, as asked every question the summary counts.
-// Answers to questions the summary does not know are left out.
+// Add counts one response, as asked every question the summary counts whose
+// condition its answers meet. Answers to questions the summary does not know
+// are left out.
 func (s *Summary) Add(r *Response) { s.add(r, nil) }
 
+// appliedTo is whether a response was asked q by its answers: q's condition
+// holds, or it was answered all the same (an answer proves it was asked).
+func appliedTo(q *Question, r *Response) bool {
+	if _, answered := r.Answers[q.ID]; answered {
+		return true
+	}
+	return q.Applies(r.Answers)
+}
+
 // add counts one response; asked says which questions its form asked (nil:
-// all of them).
-func (s *Summary) add(r *Response, asked func(id string) bool) {
+// those that applied to its answers).
+func (s *Summary) add(r *Response, asked func(q *Question) bool) {
 	s.Responses++
 	for i, q := range s.questions {
-		if s.asked != nil && (asked == nil || asked(q.ID)) {
+		if s.asked != nil && ((asked == nil && appliedTo(q, r)) || (asked != nil && asked(q))) {
 			s.asked[i]++
 		}
 		a, ok := r.Answers[q.ID]
@@ -234,7 +222,9 @@ func (s *Summary) add(r *Response, asked func(id string) bool) {
 }
 
 // Asked returns how many of the responses were asked the question with id:
-// all of them unless the forms file changed mid-forum (see QuestionPeriods).
+// those whose form had it (all of them unless the forms file changed
+// mid-forum, see QuestionPeriods) and to which it applied (a question with a
+// show_if is asked only when its condition holds).
 // It is the denominator a rapporteur needs beside n, the people who
 // answered. Profile groups do not count it.
 func (s *Summary) Asked(id string) int {
@@ -262,11 +252,16 @@ func (s *Summary) Answered(id string) int {
 // nobody answered it or it is not a score.
 func (s *Summary) Mean(id string) (float64, bool) { return s.Scores[id].Mean() }
 
-// KnowledgeGain returns the mean self-rated knowledge after the workshop minus
-// the mean before it; ok is false unless both were answered.
-func (s *Summary) KnowledgeGain() (float64, bool) {
-	before, ok1 := s.Mean(KnowledgeBeforeID)
-	after, ok2 := s.Mean(KnowledgeAfterID)
+// Gain returns the declared gain (Figures.Gain): the mean of the after
+// rating minus the mean of the before one; ok is false unless both were
+// answered.
+func (s *Summary) Gain(f Figures) (float64, bool) {
+	b, a, ok := f.GainPair()
+	if !ok {
+		return 0, false
+	}
+	before, ok1 := s.Mean(b)
+	after, ok2 := s.Mean(a)
 	if !ok1 || !ok2 {
 		return 0, false
 	}
@@ -308,31 +303,50 @@ type Tally struct {
 	// workshop's form asked when; it decides the summaries' Asked. Nil
 	// takes every workshop's current form to have been asked all along.
 	Periods QuestionPeriods
+
+	// own holds each workshop's questions by id: All's question of an id
+	// may be another workshop's, with another condition.
+	own map[string]map[string]*Question
 }
 
 // NewTally starts an empty tally of the workshops of f.
 func NewTally(f *Forms) *Tally {
-	t := &Tally{forms: f, Workshops: map[string]*Summary{}, All: NewSummary(f.Questions())}
+	t := &Tally{forms: f, Workshops: map[string]*Summary{}, All: NewSummary(f.Questions(), f.Figures.Profile),
+		own: map[string]map[string]*Question{}}
 	for _, w := range f.Workshops {
-		t.Workshops[w.Slug] = NewSummary(w.Questions)
+		t.Workshops[w.Slug] = NewSummary(w.Questions, f.Figures.Profile)
+		byID := make(map[string]*Question, len(w.Questions))
+		for _, q := range w.Questions {
+			byID[q.ID] = q
+		}
+		t.own[w.Slug] = byID
 	}
 	return t
 }
 
-// Add counts one response in its workshop's summary and in All.
+// Add counts one response in its workshop's summary and in All. A question
+// counts as asked of it if its form had the question then (Periods) and the
+// question's condition, as its workshop words it, held.
 func (t *Tally) Add(r *Response) {
 	s, ok := t.Workshops[r.Workshop]
 	if !ok {
 		t.Unknown++
 		return
 	}
-	asked := t.Periods.AskedOf(t.forms.Workshop(r.Workshop), r)
-	// Without a record, the workshop's own summary, whose questions are its
-	// form's, was asked all of them.
-	own := asked
-	if !t.Periods.Recorded(r.Workshop) {
-		own = nil
+	had := t.Periods.AskedOf(t.forms.Workshop(r.Workshop), r)
+	own := t.own[r.Workshop]
+	asked := func(q *Question) bool {
+		if wq := own[q.ID]; wq != nil {
+			q = wq
+		}
+		return had(q.ID) && appliedTo(q, r)
 	}
-	s.add(r, own)
+	// Without a record, the workshop's own summary, whose questions are its
+	// form's, was asked all of them that applied.
+	if t.Periods.Recorded(r.Workshop) {
+		s.add(r, asked)
+	} else {
+		s.add(r, nil)
+	}
 	t.All.add(r, asked)
 }

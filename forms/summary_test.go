@@ -47,59 +47,116 @@ func TestScoreTally(t *testing.T) {
 	})
 }
 
+// tallyForms is the summary tests' own forms file: a headline, a gain and
+// a profile declared on questions named unlike the shipped file's, a
+// question asked only of those who chose "online", and a choice with other.
+const tallyForms = `
+figures: {headline: overall, gain: [skill_pre, skill_post], profile: [sector]}
+questions:
+  - {id: overall, type: rating, required: true, label: "How was it?"}
+  - {id: skill_pre, type: rating, label: "Your skill before?"}
+  - {id: skill_post, type: rating, label: "And after?"}
+  - {id: recommend, type: nps, label: "Recommend it?"}
+  - id: sector
+    type: single
+    label: Where do you work?
+    other: true
+    options: [{id: government, label: Government}, {id: academia, label: Academia}]
+  - id: mode
+    type: single
+    label: How did you attend?
+    options: [{id: room, label: In the room}, {id: online, label: Online}]
+  - id: stream
+    type: rating
+    label: How was the stream?
+    show_if: {question: mode, in: [online]}
+  - {id: takeaway, type: text, label: "Your takeaway?"}
+workshops:
+  - {slug: one, title: One}
+  - {slug: two, title: Two}
+  - slug: own
+    title: Own
+    questionnaire: none
+    questions:
+      - {id: mode, type: single, label: "Where?", options: [{id: room, label: Room}, {id: online, label: Online}]}
+      - id: stream
+        type: rating
+        label: The stream?
+        show_if: {question: mode, in: [room]}
+`
+
 func TestTally(t *testing.T) {
-	f := Default()
-	w := f.Workshops[0]
-	other := f.Workshops[1]
+	f, err := Parse("tally.yaml", []byte(tallyForms))
+	if err != nil {
+		t.Fatal(err)
+	}
 	tally := NewTally(f)
 	add := func(slug string, a Answers) { tally.Add(&Response{Workshop: slug, Answers: a}) }
-	// Six people from national government, one from academia, one silent.
+	online := Answer{Choices: []string{"online"}}
+	// Six people from government (four online), one from academia, one
+	// silent.
 	for i := 0; i < 6; i++ {
-		add(w.Slug, Answers{
-			"satisfaction": {Number: 5 - i%2}, "knowledge_before": {Number: 2}, "knowledge_after": {Number: 4},
-			"recommend": {Number: 10}, "role": {Choices: []string{"national_government"}},
-			"useful_formats": {Choices: []string{"case_studies", "peer_exchange"}}, "takeaway": {Text: "x"},
-		})
+		a := Answers{
+			"overall": {Number: 5 - i%2}, "skill_pre": {Number: 2}, "skill_post": {Number: 4},
+			"recommend": {Number: 10}, "sector": {Choices: []string{"government"}}, "takeaway": {Text: "x"},
+			"mode": {Choices: []string{"room"}},
+		}
+		if i < 4 {
+			a["mode"], a["stream"] = online, Answer{Number: 3}
+		}
+		add("one", a)
 	}
-	add(w.Slug, Answers{"satisfaction": {Number: 1}, "recommend": {Number: 2}, "role": {Choices: []string{"academia"}}})
-	add(w.Slug, Answers{"satisfaction": {Number: 3}, "takeaway": {Text: ""}})
-	add(other.Slug, Answers{"satisfaction": {Number: 2}})
-	add("no-such-workshop", Answers{"satisfaction": {Number: 5}})
+	add("one", Answers{"overall": {Number: 1}, "recommend": {Number: 2}, "sector": {Choices: []string{"academia"}}, "mode": online})
+	add("one", Answers{"overall": {Number: 3}, "takeaway": {Text: ""}})
+	add("two", Answers{"overall": {Number: 2}})
+	add("own", Answers{"mode": {Choices: []string{"room"}}})
+	add("no-such-workshop", Answers{"overall": {Number: 5}})
 
-	s := tally.Workshops[w.Slug]
-	if s.Responses != 8 || tally.All.Responses != 9 || tally.Unknown != 1 {
+	s := tally.Workshops["one"]
+	if s.Responses != 8 || tally.All.Responses != 10 || tally.Unknown != 1 {
 		t.Fatalf("responses %d all %d unknown %d", s.Responses, tally.All.Responses, tally.Unknown)
 	}
-	if m, _ := s.Mean("satisfaction"); !near(m, float64(5+4+5+4+5+4+1+3)/8) {
-		t.Errorf("mean satisfaction %v", m)
+	if m, _ := s.Mean(f.Figures.Headline); !near(m, float64(5+4+5+4+5+4+1+3)/8) {
+		t.Errorf("mean headline %v", m)
 	}
-	if g, ok := s.KnowledgeGain(); !ok || !near(g, 2) {
-		t.Errorf("knowledge gain %v %v", g, ok)
+	if g, ok := s.Gain(f.Figures); !ok || !near(g, 2) {
+		t.Errorf("gain %v %v", g, ok)
+	}
+	if _, ok := tally.Workshops["two"].Gain(f.Figures); ok {
+		t.Error("gain without answers should not be ok")
+	}
+	if _, ok := s.Gain(Figures{}); ok {
+		t.Error("gain without a declared gain should not be ok")
 	}
 	if n, _ := s.NPS(); n.N != 7 || n.Promoters != 6 || n.Detractors != 1 || !near(n.Score, 100*5.0/7) {
 		t.Errorf("NPS %+v", n)
 	}
-	uf := s.Choices["useful_formats"]
-	if uf.N != 6 || uf.Counts["case_studies"] != 6 || !near(uf.Share("peer_exchange"), 1) {
-		t.Errorf("useful_formats %+v", uf)
-	}
 	if s.Texts["takeaway"] != 6 {
 		t.Errorf("takeaway texts %d, want 6 (empty text not counted)", s.Texts["takeaway"])
 	}
-	roles := s.Profiles["role"]
-	if roles["national_government"].Responses != 6 || roles["academia"].Responses != 1 || roles[NoAnswer].Responses != 1 {
-		t.Errorf("role groups: %d %d %d", roles["national_government"].Responses, roles["academia"].Responses, roles[NoAnswer].Responses)
+	sectors := s.Profiles["sector"]
+	if len(s.Profiles) != 1 || sectors["government"].Responses != 6 || sectors["academia"].Responses != 1 || sectors[NoAnswer].Responses != 1 {
+		t.Errorf("profiles %v", s.Profiles)
 	}
-	if m, _ := roles["national_government"].Mean("satisfaction"); !near(m, 4.5) {
-		t.Errorf("national government satisfaction %v", m)
+	if m, _ := sectors["government"].Mean("overall"); !near(m, 4.5) {
+		t.Errorf("government mean %v", m)
 	}
-	if m, _ := tally.All.Mean("satisfaction"); !near(m, float64(5+4+5+4+5+4+1+3+2)/9) {
-		t.Errorf("forum mean satisfaction %v", m)
+	if len(tally.Workshops["own"].Profiles) != 0 {
+		t.Error("a workshop without the profile question has no breakdown")
 	}
-	if _, ok := tally.Workshops[other.Slug].KnowledgeGain(); ok {
-		t.Error("knowledge gain without answers should not be ok")
+	// stream is asked of those online: five in one; in own, of those in
+	// the room, by own's condition, in own's summary and in All.
+	if s.Asked("stream") != 5 || s.Answered("stream") != 4 || s.Asked("overall") != 8 {
+		t.Errorf("one: stream asked of %d, answered %d; overall asked of %d", s.Asked("stream"), s.Answered("stream"), s.Asked("overall"))
 	}
-	if !IsProfile("gender") || IsProfile("satisfaction") {
+	if tally.Workshops["own"].Asked("stream") != 1 || tally.All.Asked("stream") != 6 {
+		t.Errorf("stream asked of %d in own, %d in all; want 1 and 6", tally.Workshops["own"].Asked("stream"), tally.All.Asked("stream"))
+	}
+	// sector_other is asked of those who chose other: nobody.
+	if s.Asked("sector_other") != 0 {
+		t.Errorf("sector_other asked of %d", s.Asked("sector_other"))
+	}
+	if !f.Figures.IsProfile("sector") || f.Figures.IsProfile("overall") {
 		t.Error("IsProfile")
 	}
 }

@@ -8,16 +8,20 @@ import (
 	"testing"
 
 	"feedback/forms"
+	"feedback/forms/formstest"
 )
 
+// mustWorkshop is the small fixture's beta: every type of question, and two
+// text questions (its own beta_idea, up to 100 characters, and comment, up to
+// 200).
 func mustWorkshop(t *testing.T) *forms.Workshop {
 	t.Helper()
-	return forms.Default().Workshop("digital-government")
+	return formstest.Small(t).Workshop("beta")
 }
 
-// required is the smallest valid input: both required ratings.
+// required is the smallest valid input: the required rating.
 func required() forms.Input {
-	return forms.Input{"satisfaction": {"4"}, "relevance": {"5"}}
+	return forms.Input{"overall": {"4"}}
 }
 
 func with(extra forms.Input) forms.Input {
@@ -35,22 +39,22 @@ func TestValidate(t *testing.T) {
 		in   forms.Input
 		want forms.Answers
 	}{
-		{"OKRequiredOnly", required(), forms.Answers{"satisfaction": {Number: 4}, "relevance": {Number: 5}}},
-		{"OKRatingBounds", with(forms.Input{"apply": {"1"}, "facilitation": {"5"}}),
-			forms.Answers{"satisfaction": {Number: 4}, "relevance": {Number: 5}, "apply": {Number: 1}, "facilitation": {Number: 5}}},
-		{"OKNPSZero", with(forms.Input{"recommend": {"0"}}), forms.Answers{"satisfaction": {Number: 4}, "relevance": {Number: 5}, "recommend": {Number: 0}}},
-		{"OKNPSTen", with(forms.Input{"recommend": {" 10 "}}), forms.Answers{"satisfaction": {Number: 4}, "relevance": {Number: 5}, "recommend": {Number: 10}}},
-		{"OKSingle", with(forms.Input{"role": {"academia"}}), forms.Answers{"satisfaction": {Number: 4}, "relevance": {Number: 5}, "role": {Choices: []string{"academia"}}}},
-		{"OKMultiSortedByForm", with(forms.Input{"useful_formats": {"practical_tools", "presentations"}}),
-			forms.Answers{"satisfaction": {Number: 4}, "relevance": {Number: 5}, "useful_formats": {Choices: []string{"presentations", "practical_tools"}}}},
-		{"OKTextTrimmed", with(forms.Input{"takeaway": {"  Ясно и полезно \r\nشكرا  "}}),
-			forms.Answers{"satisfaction": {Number: 4}, "relevance": {Number: 5}, "takeaway": {Text: "Ясно и полезно \nشكرا"}}},
-		{"OKTextAtLimit", with(forms.Input{"improve": {strings.Repeat("é", 1000)}}),
-			forms.Answers{"satisfaction": {Number: 4}, "relevance": {Number: 5}, "improve": {Text: strings.Repeat("é", 1000)}}},
-		{"OKBlankOptionalIgnored", with(forms.Input{"apply": {""}, "takeaway": {"   "}, "useful_formats": {""}}),
-			forms.Answers{"satisfaction": {Number: 4}, "relevance": {Number: 5}}},
-		{"OKFormulaTextKept", with(forms.Input{"next_step": {"=HYPERLINK(\"x\")"}}),
-			forms.Answers{"satisfaction": {Number: 4}, "relevance": {Number: 5}, "next_step": {Text: "=HYPERLINK(\"x\")"}}},
+		{"OKRequiredOnly", required(), forms.Answers{"overall": {Number: 4}}},
+		{"OKRatingBounds", with(forms.Input{"overall": {"5"}, "pace": {"1"}}),
+			forms.Answers{"overall": {Number: 5}, "pace": {Number: 1}}},
+		{"OKNPSZero", with(forms.Input{"recommend": {"0"}}), forms.Answers{"overall": {Number: 4}, "recommend": {Number: 0}}},
+		{"OKNPSTen", with(forms.Input{"recommend": {" 10 "}}), forms.Answers{"overall": {Number: 4}, "recommend": {Number: 10}}},
+		{"OKSingle", with(forms.Input{"sector": {"academia"}}), forms.Answers{"overall": {Number: 4}, "sector": {Choices: []string{"academia"}}}},
+		{"OKMultiSortedByForm", with(forms.Input{"formats": {"exercises", "talks"}}),
+			forms.Answers{"overall": {Number: 4}, "formats": {Choices: []string{"talks", "exercises"}}}},
+		{"OKTextTrimmed", with(forms.Input{"comment": {"  Ясно и полезно \r\nشكرا  "}}),
+			forms.Answers{"overall": {Number: 4}, "comment": {Text: "Ясно и полезно \nشكرا"}}},
+		{"OKTextAtLimit", with(forms.Input{"beta_idea": {strings.Repeat("é", 100)}}),
+			forms.Answers{"overall": {Number: 4}, "beta_idea": {Text: strings.Repeat("é", 100)}}},
+		{"OKBlankOptionalIgnored", with(forms.Input{"pace": {""}, "comment": {"   "}, "formats": {""}}),
+			forms.Answers{"overall": {Number: 4}}},
+		{"OKFormulaTextKept", with(forms.Input{"beta_idea": {"=HYPERLINK(\"x\")"}}),
+			forms.Answers{"overall": {Number: 4}, "beta_idea": {Text: "=HYPERLINK(\"x\")"}}},
 	}
 	for _, tt := range ok {
 		t.Run(tt.name, func(t *testing.T) {
@@ -75,32 +79,32 @@ func TestValidate(t *testing.T) {
 		in         forms.Input
 		want       map[string]forms.Problem
 	}{
-		{"ErrRequiredMissing", "en", forms.Input{"relevance": {"3"}}, map[string]forms.Problem{"satisfaction": msg(forms.MsgRequired)}},
-		{"ErrRequiredBlank", "en", forms.Input{"satisfaction": {" "}, "relevance": {"3"}}, map[string]forms.Problem{"satisfaction": msg(forms.MsgRequired)}},
-		{"ErrBothRequiredFrench", "fr", forms.Input{}, map[string]forms.Problem{
-			"satisfaction": msg(forms.MsgRequired), "relevance": msg(forms.MsgRequired)}},
-		{"ErrRatingTooHigh", "en", with(forms.Input{"satisfaction": {"6"}}), map[string]forms.Problem{"satisfaction": score(forms.MsgOutOfRange, 1, 5)}},
-		{"ErrRatingZero", "en", with(forms.Input{"apply": {"0"}}), map[string]forms.Problem{"apply": score(forms.MsgOutOfRange, 1, 5)}},
-		{"ErrRatingNotNumber", "en", with(forms.Input{"apply": {"five"}}), map[string]forms.Problem{"apply": score(forms.MsgNotAScore, 1, 5)}},
-		{"ErrRatingFraction", "en", with(forms.Input{"apply": {"2.5"}}), map[string]forms.Problem{"apply": score(forms.MsgNotAScore, 1, 5)}},
-		{"ErrRatingTwice", "en", with(forms.Input{"apply": {"2", "3"}}), map[string]forms.Problem{"apply": msg(forms.MsgOneScore)}},
+		{"ErrRequiredMissing", "en", forms.Input{"pace": {"3"}}, map[string]forms.Problem{"overall": msg(forms.MsgRequired)}},
+		{"ErrRequiredBlank", "en", forms.Input{"overall": {" "}, "pace": {"3"}}, map[string]forms.Problem{"overall": msg(forms.MsgRequired)}},
+		{"ErrEveryProblemFrench", "fr", forms.Input{"pace": {"9"}}, map[string]forms.Problem{
+			"overall": msg(forms.MsgRequired), "pace": score(forms.MsgOutOfRange, 1, 3)}},
+		{"ErrRatingTooHigh", "en", with(forms.Input{"overall": {"6"}}), map[string]forms.Problem{"overall": score(forms.MsgOutOfRange, 1, 5)}},
+		{"ErrRatingZero", "en", with(forms.Input{"pace": {"0"}}), map[string]forms.Problem{"pace": score(forms.MsgOutOfRange, 1, 3)}},
+		{"ErrRatingNotNumber", "en", with(forms.Input{"pace": {"five"}}), map[string]forms.Problem{"pace": score(forms.MsgNotAScore, 1, 3)}},
+		{"ErrRatingFraction", "en", with(forms.Input{"pace": {"2.5"}}), map[string]forms.Problem{"pace": score(forms.MsgNotAScore, 1, 3)}},
+		{"ErrRatingTwice", "en", with(forms.Input{"pace": {"2", "3"}}), map[string]forms.Problem{"pace": msg(forms.MsgOneScore)}},
 		{"ErrNPSEleven", "ru", with(forms.Input{"recommend": {"11"}}), map[string]forms.Problem{"recommend": score(forms.MsgOutOfRange, 0, 10)}},
 		{"ErrNPSNegative", "en", with(forms.Input{"recommend": {"-1"}}), map[string]forms.Problem{"recommend": score(forms.MsgOutOfRange, 0, 10)}},
-		{"ErrSingleUnknownOption", "en", with(forms.Input{"role": {"astronaut"}}), map[string]forms.Problem{"role": msg(forms.MsgUnknownOption)}},
-		{"ErrSingleTwice", "en", with(forms.Input{"gender": {"woman", "man"}}), map[string]forms.Problem{"gender": msg(forms.MsgOneChoice)}},
-		{"ErrMultiUnknownOption", "en", with(forms.Input{"useful_formats": {"presentations", "karaoke"}}), map[string]forms.Problem{"useful_formats": msg(forms.MsgUnknownOption)}},
-		{"ErrMultiDuplicate", "en", with(forms.Input{"useful_formats": {"presentations", "presentations"}}), map[string]forms.Problem{"useful_formats": msg(forms.MsgDuplicateChoice)}},
-		{"ErrTextTooLong", "en", with(forms.Input{"takeaway": {strings.Repeat("a", 1001)}}),
-			map[string]forms.Problem{"takeaway": {Key: forms.MsgTooLong, Args: map[string]any{"max": 1000, "length": 1001}}}},
-		{"ErrTextTooLongArabic", "ar", with(forms.Input{"takeaway": {strings.Repeat("ب", 1001)}}),
-			map[string]forms.Problem{"takeaway": {Key: forms.MsgTooLong, Args: map[string]any{"max": 1000, "length": 1001}}}},
-		{"ErrTextInvalidUTF8", "en", with(forms.Input{"takeaway": {"ok \xff\xfe"}}), map[string]forms.Problem{"takeaway": msg(forms.MsgInvalidText)}},
-		{"ErrTextControlChar", "en", with(forms.Input{"takeaway": {"bell\x07"}}), map[string]forms.Problem{"takeaway": msg(forms.MsgInvalidText)}},
-		{"ErrTextNUL", "en", with(forms.Input{"takeaway": {"a\x00b"}}), map[string]forms.Problem{"takeaway": msg(forms.MsgInvalidText)}},
-		{"ErrTextBidiOverride", "en", with(forms.Input{"takeaway": {"abc\u202Edef"}}), map[string]forms.Problem{"takeaway": msg(forms.MsgInvalidText)}},
-		{"ErrTextTwice", "en", with(forms.Input{"takeaway": {"a", "b"}}), map[string]forms.Problem{"takeaway": msg(forms.MsgOneText)}},
+		{"ErrSingleUnknownOption", "en", with(forms.Input{"sector": {"astronaut"}}), map[string]forms.Problem{"sector": msg(forms.MsgUnknownOption)}},
+		{"ErrSingleTwice", "en", with(forms.Input{"sector": {"academia", "other"}}), map[string]forms.Problem{"sector": msg(forms.MsgOneChoice)}},
+		{"ErrMultiUnknownOption", "en", with(forms.Input{"formats": {"talks", "karaoke"}}), map[string]forms.Problem{"formats": msg(forms.MsgUnknownOption)}},
+		{"ErrMultiDuplicate", "en", with(forms.Input{"formats": {"talks", "talks"}}), map[string]forms.Problem{"formats": msg(forms.MsgDuplicateChoice)}},
+		{"ErrTextTooLong", "en", with(forms.Input{"comment": {strings.Repeat("a", 201)}}),
+			map[string]forms.Problem{"comment": {Key: forms.MsgTooLong, Args: map[string]any{"max": 200, "length": 201}}}},
+		{"ErrTextTooLongArabic", "ar", with(forms.Input{"beta_idea": {strings.Repeat("ب", 101)}}),
+			map[string]forms.Problem{"beta_idea": {Key: forms.MsgTooLong, Args: map[string]any{"max": 100, "length": 101}}}},
+		{"ErrTextInvalidUTF8", "en", with(forms.Input{"comment": {"ok \xff\xfe"}}), map[string]forms.Problem{"comment": msg(forms.MsgInvalidText)}},
+		{"ErrTextControlChar", "en", with(forms.Input{"comment": {"bell\x07"}}), map[string]forms.Problem{"comment": msg(forms.MsgInvalidText)}},
+		{"ErrTextNUL", "en", with(forms.Input{"comment": {"a\x00b"}}), map[string]forms.Problem{"comment": msg(forms.MsgInvalidText)}},
+		{"ErrTextBidiOverride", "en", with(forms.Input{"comment": {"abc\u202Edef"}}), map[string]forms.Problem{"comment": msg(forms.MsgInvalidText)}},
+		{"ErrTextTwice", "en", with(forms.Input{"comment": {"a", "b"}}), map[string]forms.Problem{"comment": msg(forms.MsgOneText)}},
 		{"ErrUnknownQuestion", "en", with(forms.Input{"favourite_colour": {"blue"}}), map[string]forms.Problem{"favourite_colour": msg(forms.MsgUnknownQuestion)}},
-		{"ErrUnknownLanguage", "xx", forms.Input{"relevance": {"3"}}, map[string]forms.Problem{"satisfaction": msg(forms.MsgRequired)}},
+		{"ErrUnknownLanguage", "xx", forms.Input{"pace": {"3"}}, map[string]forms.Problem{"overall": msg(forms.MsgRequired)}},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
@@ -132,26 +136,26 @@ func TestInputFromJSON(t *testing.T) {
 		return m
 	}
 	t.Run("OK", func(t *testing.T) {
-		in, errs := w.InputFromJSON(raw(`{"satisfaction":5,"relevance":4.0,"useful_formats":["case_studies"],"role":"academia","takeaway":"x","apply":null}`), "en")
+		in, errs := w.InputFromJSON(raw(`{"overall":5,"pace":3.0,"formats":["talks"],"sector":"academia","comment":"x","recommend":null}`), "en")
 		if len(errs) > 0 {
 			t.Fatal(errs)
 		}
-		want := forms.Input{"satisfaction": {"5"}, "relevance": {"4"}, "useful_formats": {"case_studies"}, "role": {"academia"}, "takeaway": {"x"}, "apply": nil}
+		want := forms.Input{"overall": {"5"}, "pace": {"3"}, "formats": {"talks"}, "sector": {"academia"}, "comment": {"x"}, "recommend": nil}
 		if !reflect.DeepEqual(in, want) {
 			t.Errorf("input = %v, want %v", in, want)
 		}
 	})
 	wrong := map[string]string{
-		"RatingAsString":  `{"satisfaction":"5"}`,
-		"RatingFraction":  `{"satisfaction":4.5}`,
-		"RatingAsList":    `{"satisfaction":[5]}`,
-		"MultiAsString":   `{"useful_formats":"case_studies"}`,
-		"MultiOfNumbers":  `{"useful_formats":[1,2]}`,
-		"SingleAsList":    `{"role":["academia"]}`,
-		"TextAsNumber":    `{"takeaway":42}`,
-		"TextAsObject":    `{"takeaway":{"a":1}}`,
-		"RatingHuge":      `{"satisfaction":1e300}`,
-		"MultiEmptyEntry": `{"useful_formats":[""]}`,
+		"RatingAsString":  `{"overall":"5"}`,
+		"RatingFraction":  `{"overall":4.5}`,
+		"RatingAsList":    `{"overall":[5]}`,
+		"MultiAsString":   `{"formats":"talks"}`,
+		"MultiOfNumbers":  `{"formats":[1,2]}`,
+		"SingleAsList":    `{"sector":["academia"]}`,
+		"TextAsNumber":    `{"comment":42}`,
+		"TextAsObject":    `{"comment":{"a":1}}`,
+		"RatingHuge":      `{"overall":1e300}`,
+		"MultiEmptyEntry": `{"formats":[""]}`,
 	}
 	for name, body := range wrong {
 		t.Run("Err"+name, func(t *testing.T) {
@@ -186,21 +190,21 @@ func TestValidSubmissionID(t *testing.T) {
 
 func TestAnswersEqualAndValues(t *testing.T) {
 	w := mustWorkshop(t)
-	a := forms.Answers{"satisfaction": {Number: 4}, "useful_formats": {Choices: []string{"presentations"}}, "takeaway": {Text: "x"}}
-	b := forms.Answers{"satisfaction": {Number: 4}, "useful_formats": {Choices: []string{"presentations"}}, "takeaway": {Text: "x"}}
+	a := forms.Answers{"overall": {Number: 4}, "formats": {Choices: []string{"talks"}}, "comment": {Text: "x"}}
+	b := forms.Answers{"overall": {Number: 4}, "formats": {Choices: []string{"talks"}}, "comment": {Text: "x"}}
 	if !a.Equal(b) {
 		t.Error("equal answers not Equal")
 	}
-	b["takeaway"] = forms.Answer{Text: "y"}
+	b["comment"] = forms.Answer{Text: "y"}
 	if a.Equal(b) {
 		t.Error("different answers Equal")
 	}
-	want := map[string][]string{"satisfaction": {"4"}, "useful_formats": {"presentations"}, "takeaway": {"x"}}
+	want := map[string][]string{"overall": {"4"}, "formats": {"talks"}, "comment": {"x"}}
 	if got := a.Values(w); !reflect.DeepEqual(got, want) {
 		t.Errorf("Values = %v", got)
 	}
 	// Round trip: the values of valid answers validate to the same answers.
-	a["relevance"] = forms.Answer{Number: 2}
+	a["pace"] = forms.Answer{Number: 2}
 	back, err := w.Validate(forms.Input(a.Values(w)), "en")
 	if err != nil || !back.Equal(a) {
 		t.Errorf("round trip = %v, %v", back, err)

@@ -50,7 +50,7 @@ func openCopy(t *testing.T, f *os.File) *sql.DB {
 // holding a response with fewer would show a torn write.
 func threeAnswers(workshop string) *forms.Response {
 	return &forms.Response{SubmissionID: uuid.NewString(), Workshop: workshop, Lang: "en",
-		Answers: forms.Answers{"satisfaction": {Number: 4}, "relevance": {Number: 5}, "takeaway": {Text: "backup " + uuid.NewString()}}}
+		Answers: forms.Answers{"overall": {Number: 4}, "pace": {Number: 3}, "comment": {Text: "backup " + uuid.NewString()}}}
 }
 
 func TestBackup(t *testing.T) {
@@ -58,7 +58,7 @@ func TestBackup(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		db, path := mustOpen(t)
 		for i := 0; i < 40; i++ {
-			if _, err := db.SaveResponse(ctx, threeAnswers("data-governance")); err != nil {
+			if _, err := db.SaveResponse(ctx, threeAnswers("alpha")); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -118,7 +118,7 @@ func TestBackupWhileWriting(t *testing.T) {
 					return
 				default:
 				}
-				r := threeAnswers("leading-change")
+				r := threeAnswers("gamma")
 				if _, err := db.SaveResponse(ctx, r); err != nil {
 					t.Error(err)
 					return
@@ -211,7 +211,7 @@ func TestBackupOfAReplica(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer other.Close()
-	r := threeAnswers("next-generation")
+	r := threeAnswers("beta")
 	if _, err := other.SaveResponse(ctx, r); err != nil {
 		t.Fatal(err)
 	}

@@ -9,8 +9,8 @@ import (
 // TestDecide checks the one rule both stores follow for a submission_id
 // stored already.
 func TestDecide(t *testing.T) {
-	prev := existing{publicID: "p1", workshop: "data-governance",
-		answers: forms.Answers{"satisfaction": {Number: 4}, "formats": {Choices: []string{"b", "a"}}}}
+	prev := existing{publicID: "p1", workshop: "alpha",
+		answers: forms.Answers{"overall": {Number: 4}, "formats": {Choices: []string{"b", "a"}}}}
 	again := func(workshop string, a forms.Answers) *forms.Response {
 		return &forms.Response{SubmissionID: "s1", Workshop: workshop, Lang: "fr", Answers: a}
 	}
@@ -21,11 +21,11 @@ func TestDecide(t *testing.T) {
 		wantReplace bool
 		wantCode    string
 	}{
-		{"OKRetry", again("data-governance", forms.Answers{"formats": {Choices: []string{"b", "a"}}, "satisfaction": {Number: 4}}),
+		{"OKRetry", again("alpha", forms.Answers{"formats": {Choices: []string{"b", "a"}}, "overall": {Number: 4}}),
 			Saved{ID: "p1"}, false, ""},
-		{"OKChange", again("data-governance", forms.Answers{"satisfaction": {Number: 2}}),
+		{"OKChange", again("alpha", forms.Answers{"overall": {Number: 2}}),
 			Saved{ID: "p1", Changed: true}, true, ""},
-		{"ErrOtherWorkshop", again("next-generation", prev.answers), Saved{}, false, forms.ECONFLICT},
+		{"ErrOtherWorkshop", again("beta", prev.answers), Saved{}, false, forms.ECONFLICT},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -80,8 +80,8 @@ func (s *syncBuffer) String() string {
 }
 
 func faultResponse() *forms.Response {
-	return &forms.Response{SubmissionID: uuid.NewString(), Workshop: "data-governance", Lang: "en",
-		Answers: forms.Answers{"satisfaction": {Number: 4}, "relevance": {Number: 5}, "takeaway": {Text: strings.Repeat("fault ", 150)}}}
+	return &forms.Response{SubmissionID: uuid.NewString(), Workshop: "alpha", Lang: "en",
+		Answers: forms.Answers{"overall": {Number: 4}, "pace": {Number: 3}, "comment": {Text: strings.Repeat("fault ", 150)}}}
 }
 
 // acked records the responses a store acknowledged, to check afterwards

@@ -40,8 +40,8 @@ func openAt(tb testing.TB, path string, c *clock) *DB {
 }
 
 func changeTo(sid string, n int) *forms.Response {
-	return &forms.Response{SubmissionID: sid, Workshop: "data-governance", Lang: "fr",
-		Answers: forms.Answers{"satisfaction": {Number: 1 + n%5}, "takeaway": {Text: "version " + uuid.NewString()}}}
+	return &forms.Response{SubmissionID: sid, Workshop: "alpha", Lang: "fr",
+		Answers: forms.Answers{"overall": {Number: 1 + n%5}, "comment": {Text: "version " + uuid.NewString()}}}
 }
 
 // changer changes one stored response again and again, on a store whose

@@ -54,7 +54,7 @@ func TestPermissions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.SaveResponse(ctx, threeAnswers("data-governance")); err != nil {
+		if _, err := db.SaveResponse(ctx, threeAnswers("alpha")); err != nil {
 			t.Fatal(err)
 		}
 		for _, suffix := range []string{"", "-wal", "-shm"} {
@@ -92,7 +92,7 @@ func TestPermissions(t *testing.T) {
 	t.Run("Backup", func(t *testing.T) {
 		withUmask(t, 0)
 		db, _ := mustOpen(t)
-		if _, err := db.SaveResponse(ctx, threeAnswers("data-governance")); err != nil {
+		if _, err := db.SaveResponse(ctx, threeAnswers("alpha")); err != nil {
 			t.Fatal(err)
 		}
 		f, err := db.Backup(ctx)
@@ -131,7 +131,7 @@ func TestPermissions(t *testing.T) {
 	t.Run("ExistingDatabaseTightened", func(t *testing.T) {
 		withUmask(t, 0)
 		db, path := mustOpen(t)
-		if _, err := db.SaveResponse(ctx, threeAnswers("data-governance")); err != nil {
+		if _, err := db.SaveResponse(ctx, threeAnswers("alpha")); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.Close(); err != nil {
@@ -152,7 +152,7 @@ func TestPermissions(t *testing.T) {
 			t.Fatal(err)
 		}
 		n, err := again.CountResponses(ctx)
-		if err != nil || n["data-governance"] != 1 {
+		if err != nil || n["alpha"] != 1 {
 			t.Errorf("after tightening: %v, %v; want the one response", n, err)
 		}
 		if err := again.Close(); err != nil {

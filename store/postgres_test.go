@@ -101,8 +101,8 @@ func TestPostgresSynchronousCommit(t *testing.T) {
 		if err := db.Ping(ctx); err != nil {
 			t.Fatalf("ping: %v", err)
 		}
-		if _, err := db.SaveResponse(ctx, &forms.Response{SubmissionID: uuid.NewString(), Workshop: "data-governance", Lang: "en",
-			Answers: forms.Answers{"satisfaction": {Number: 4}}}); err != nil {
+		if _, err := db.SaveResponse(ctx, &forms.Response{SubmissionID: uuid.NewString(), Workshop: "alpha", Lang: "en",
+			Answers: forms.Answers{"overall": {Number: 4}}}); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -138,8 +138,8 @@ func TestPostgresUnavailable(t *testing.T) {
 		dbURL := storetest.PostgresURL(t)
 		db := mustOpenPostgres(t, withParam(t, withParam(t, dbURL, "application_name", app), "pool_max_conns", "1"))
 		save := func() error {
-			_, err := db.SaveResponse(ctx, &forms.Response{SubmissionID: uuid.NewString(), Workshop: "data-governance", Lang: "en",
-				Answers: forms.Answers{"satisfaction": {Number: 4}}})
+			_, err := db.SaveResponse(ctx, &forms.Response{SubmissionID: uuid.NewString(), Workshop: "alpha", Lang: "en",
+				Answers: forms.Answers{"overall": {Number: 4}}})
 			return err
 		}
 		if err := save(); err != nil {
@@ -177,8 +177,8 @@ func TestPostgresBatchFallback(t *testing.T) {
 			if i == n/2 {
 				text = "bad\x00byte"
 			}
-			_, errs[i] = db.SaveResponse(ctx, &forms.Response{SubmissionID: uuid.NewString(), Workshop: "data-governance", Lang: "en",
-				Answers: forms.Answers{"satisfaction": {Number: 3}, "improve": {Text: text}}})
+			_, errs[i] = db.SaveResponse(ctx, &forms.Response{SubmissionID: uuid.NewString(), Workshop: "alpha", Lang: "en",
+				Answers: forms.Answers{"overall": {Number: 3}, "comment": {Text: text}}})
 		}()
 	}
 	wg.Wait()
@@ -215,8 +215,8 @@ func TestPostgresSaveHonoursContext(t *testing.T) {
 	if _, err := lock.Exec(bg, `LOCK TABLE responses IN SHARE ROW EXCLUSIVE MODE`); err != nil {
 		t.Fatal(err)
 	}
-	r := &forms.Response{SubmissionID: uuid.NewString(), Workshop: "data-governance", Lang: "en",
-		Answers: forms.Answers{"satisfaction": {Number: 4}, "takeaway": {Text: "sent once, told never"}}}
+	r := &forms.Response{SubmissionID: uuid.NewString(), Workshop: "alpha", Lang: "en",
+		Answers: forms.Answers{"overall": {Number: 4}, "comment": {Text: "sent once, told never"}}}
 
 	ctx, cancel := context.WithTimeout(bg, 200*time.Millisecond)
 	defer cancel()

@@ -18,8 +18,8 @@ import (
 func TestRetiredQuestionsKept(t *testing.T) {
 	ctx := context.Background()
 	db, path := mustOpen(t)
-	r := &forms.Response{SubmissionID: uuid.NewString(), Workshop: "data-governance", Lang: "fr", Answers: forms.Answers{
-		"satisfaction":  {Number: 4},
+	r := &forms.Response{SubmissionID: uuid.NewString(), Workshop: "alpha", Lang: "fr", Answers: forms.Answers{
+		"overall":       {Number: 4},
 		"pilot_score":   {Number: 0},
 		"pilot_formats": {Choices: []string{"labs", "talks"}},
 		"pilot_comment": {Text: "à garder"},
@@ -27,7 +27,7 @@ func TestRetiredQuestionsKept(t *testing.T) {
 	if _, err := db.SaveResponse(ctx, r); err != nil {
 		t.Fatal(err)
 	}
-	other := &forms.Response{SubmissionID: uuid.NewString(), Workshop: "leading-change", Lang: "en", Answers: forms.Answers{"satisfaction": {Number: 2}}}
+	other := &forms.Response{SubmissionID: uuid.NewString(), Workshop: "gamma", Lang: "en", Answers: forms.Answers{"overall": {Number: 2}}}
 	if _, err := db.SaveResponse(ctx, other); err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func TestRetiredQuestionsKept(t *testing.T) {
 			t.Errorf("read back %+v, %v; want %+v", got, err, r.Answers)
 		}
 		n := 0
-		err = db.EachResponse(ctx, store.Filter{Workshop: "data-governance"}, func(got *forms.Response) error {
+		err = db.EachResponse(ctx, store.Filter{Workshop: "alpha"}, func(got *forms.Response) error {
 			n++
 			if !got.Answers.Equal(r.Answers) {
 				t.Errorf("streamed %+v", got.Answers)
@@ -53,8 +53,8 @@ func TestRetiredQuestionsKept(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := map[string]map[string]forms.Type{
-			"data-governance": {"satisfaction": forms.Rating, "pilot_score": forms.Rating, "pilot_formats": forms.Multi, "pilot_comment": forms.FreeText},
-			"leading-change":  {"satisfaction": forms.Rating},
+			"alpha": {"overall": forms.Rating, "pilot_score": forms.Rating, "pilot_formats": forms.Multi, "pilot_comment": forms.FreeText},
+			"gamma": {"overall": forms.Rating},
 		}
 		if !reflect.DeepEqual(qs, want) {
 			t.Errorf("AnsweredQuestions = %v, want %v", qs, want)

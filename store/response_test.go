@@ -99,8 +99,8 @@ func lockWrites(t *testing.T, path string) (unlock func()) {
 func TestSaveResponseHonoursContext(t *testing.T) {
 	db, path := mustOpen(t)
 	unlock := lockWrites(t, path)
-	r := &forms.Response{SubmissionID: uuid.NewString(), Workshop: "data-governance", Lang: "en",
-		Answers: forms.Answers{"satisfaction": {Number: 4}, "takeaway": {Text: "sent once, told never"}}}
+	r := &forms.Response{SubmissionID: uuid.NewString(), Workshop: "alpha", Lang: "en",
+		Answers: forms.Answers{"overall": {Number: 4}, "comment": {Text: "sent once, told never"}}}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()

@@ -27,7 +27,7 @@ func newStarFixture(t *testing.T) *starFixture {
 	t.Cleanup(func() { db.Close() })
 	save := func(a forms.Answers) string {
 		t.Helper()
-		saved, err := db.SaveResponse(ctx, &forms.Response{SubmissionID: uuid.NewString(), Workshop: "data-governance", Lang: "ru", Answers: a})
+		saved, err := db.SaveResponse(ctx, &forms.Response{SubmissionID: uuid.NewString(), Workshop: "beta", Lang: "ru", Answers: a})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -35,8 +35,8 @@ func newStarFixture(t *testing.T) *starFixture {
 	}
 	return &starFixture{
 		db:     db,
-		first:  save(forms.Answers{"satisfaction": {Number: 4}, "takeaway": {Text: "Данные — это доверие"}, "improve": {Text: "=1+1"}}),
-		second: save(forms.Answers{"satisfaction": {Number: 2}, "takeaway": {Text: "أكثر وقتاً للنقاش"}}),
+		first:  save(forms.Answers{"overall": {Number: 4}, "comment": {Text: "Данные — это доверие"}, "beta_idea": {Text: "=1+1"}}),
+		second: save(forms.Answers{"overall": {Number: 2}, "comment": {Text: "أكثر وقتاً للنقاش"}}),
 	}
 }
 
@@ -63,34 +63,34 @@ func TestStarComment(t *testing.T) {
 	ctx := context.Background()
 	t.Run("OK", func(t *testing.T) {
 		f := newStarFixture(t)
-		f.star(t, [2]string{f.first, "takeaway"}, [2]string{f.second, "takeaway"}, [2]string{f.first, "improve"}, [2]string{f.first, "takeaway"})
+		f.star(t, [2]string{f.first, "comment"}, [2]string{f.second, "comment"}, [2]string{f.first, "beta_idea"}, [2]string{f.first, "comment"})
 		got := f.stars(t)
 		if len(got) != 3 {
 			t.Fatalf("%d stars, want 3 (starring twice is once): %+v", len(got), got)
 		}
-		if got[0].ResponseID != f.first || got[0].Question != "improve" {
+		if got[0].ResponseID != f.first || got[0].Question != "beta_idea" {
 			t.Errorf("most recent star first: %+v", got[0])
 		}
 	})
 	t.Run("Unstar", func(t *testing.T) {
 		f := newStarFixture(t)
-		f.star(t, [2]string{f.first, "takeaway"}, [2]string{f.first, "improve"})
-		if err := f.db.StarComment(ctx, f.first, "improve", false); err != nil {
+		f.star(t, [2]string{f.first, "comment"}, [2]string{f.first, "beta_idea"})
+		if err := f.db.StarComment(ctx, f.first, "beta_idea", false); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.db.StarComment(ctx, f.first, "improve", false); err != nil {
+		if err := f.db.StarComment(ctx, f.first, "beta_idea", false); err != nil {
 			t.Fatalf("unstarring twice: %v", err)
 		}
 		for _, s := range f.stars(t) {
-			if s.ResponseID == f.first && s.Question == "improve" {
+			if s.ResponseID == f.first && s.Question == "beta_idea" {
 				t.Fatal("still starred")
 			}
 		}
 	})
 	t.Run("ErrNotFound", func(t *testing.T) {
 		f := newStarFixture(t)
-		f.star(t, [2]string{f.first, "takeaway"}, [2]string{f.second, "takeaway"})
-		for _, k := range [][2]string{{f.first, "satisfaction"}, {f.second, "improve"}, {uuid.NewString(), "takeaway"}} {
+		f.star(t, [2]string{f.first, "comment"}, [2]string{f.second, "comment"})
+		for _, k := range [][2]string{{f.first, "overall"}, {f.second, "beta_idea"}, {uuid.NewString(), "comment"}} {
 			err := f.db.StarComment(ctx, k[0], k[1], true)
 			if forms.ErrorCode(err) != forms.ENOTFOUND {
 				t.Errorf("star %v: %v, want not found", k, err)

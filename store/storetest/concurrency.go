@@ -25,8 +25,8 @@ func sendAll(t *testing.T, stores []store.Store, ids []string) int {
 	created := make(chan bool, 2*len(ids))
 	send := func(s store.Store, i int) {
 		defer wg.Done()
-		r := &forms.Response{SubmissionID: ids[i], Workshop: "leading-change", Lang: "en",
-			Answers: forms.Answers{"satisfaction": {Number: 1 + i%5}, "relevance": {Number: 1 + (i/5)%5}}}
+		r := &forms.Response{SubmissionID: ids[i], Workshop: "gamma", Lang: "en",
+			Answers: forms.Answers{"overall": {Number: 1 + i%5}, "pace": {Number: 1 + (i/5)%3}}}
 		saved, err := s.SaveResponse(ctx, r)
 		errs <- err
 		created <- saved.Created
@@ -99,8 +99,8 @@ func testTwoStores(t *testing.T, b Backend) {
 	}
 
 	// The same participant changes their answers on both replicas at once.
-	a := forms.Answers{"satisfaction": {Number: 5}, "useful_formats": {Choices: []string{"presentations", "case_studies"}}}
-	c := forms.Answers{"satisfaction": {Number: 1}, "improve": {Text: "shorter talks"}}
+	a := forms.Answers{"overall": {Number: 5}, "formats": {Choices: []string{"talks", "exercises"}}}
+	c := forms.Answers{"overall": {Number: 1}, "comment": {Text: "shorter talks"}}
 	var wg sync.WaitGroup
 	errs := make(chan error, 2*len(ids[:40]))
 	for _, id := range ids[:40] {
@@ -108,7 +108,7 @@ func testTwoStores(t *testing.T, b Backend) {
 			wg.Add(1)
 			go func(s store.Store, answers forms.Answers) {
 				defer wg.Done()
-				_, err := s.SaveResponse(ctx, &forms.Response{SubmissionID: id, Workshop: "leading-change", Lang: "en", Answers: answers})
+				_, err := s.SaveResponse(ctx, &forms.Response{SubmissionID: id, Workshop: "gamma", Lang: "en", Answers: answers})
 				errs <- err
 			}(s, []forms.Answers{a, c}[i])
 		}
@@ -165,8 +165,8 @@ func testCloseKeepsAcknowledged(t *testing.T, b Backend) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := s.SaveResponse(ctx, &forms.Response{SubmissionID: id, Workshop: "next-generation", Lang: "en",
-				Answers: forms.Answers{"satisfaction": {Number: 1 + i%5}}})
+			_, err := s.SaveResponse(ctx, &forms.Response{SubmissionID: id, Workshop: "beta", Lang: "en",
+				Answers: forms.Answers{"overall": {Number: 1 + i%5}}})
 			switch {
 			case err == nil:
 				acked <- id
@@ -212,8 +212,8 @@ func testChangeLimit(t *testing.T, b Backend) {
 	}
 	sid := uuid.NewString()
 	version := func(i int) *forms.Response {
-		return &forms.Response{SubmissionID: sid, Workshop: "data-governance", Lang: "fr",
-			Answers: forms.Answers{"satisfaction": {Number: 1 + i%5}, "takeaway": {Text: fmt.Sprintf("version %d", i)}}}
+		return &forms.Response{SubmissionID: sid, Workshop: "alpha", Lang: "fr",
+			Answers: forms.Answers{"overall": {Number: 1 + i%5}, "comment": {Text: fmt.Sprintf("version %d", i)}}}
 	}
 	if _, err := stores[0].SaveResponse(ctx, version(0)); err != nil {
 		t.Fatal(err)

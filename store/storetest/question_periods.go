@@ -57,8 +57,8 @@ func newPeriodsFixture() periodsFixture {
 	t1 := t0.Add(26*time.Hour + 123*time.Millisecond)
 	return periodsFixture{
 		t0: t0, t1: t1, t2: t1.Add(5 * time.Hour),
-		formsA: formsOf(map[string][]string{"data-governance": {"satisfaction", "pilot", "recommend"}}, map[string][]string{"leading-change": {"satisfaction"}}),
-		formsB: formsOf(map[string][]string{"data-governance": {"satisfaction", "recommend", "follow_up"}}, map[string][]string{"next-generation": {"satisfaction"}}),
+		formsA: formsOf(map[string][]string{"alpha": {"overall", "pilot", "recommend"}}, map[string][]string{"gamma": {"overall"}}),
+		formsB: formsOf(map[string][]string{"alpha": {"overall", "recommend", "follow_up"}}, map[string][]string{"beta": {"overall"}}),
 	}
 }
 
@@ -66,8 +66,8 @@ func newPeriodsFixture() periodsFixture {
 func (f periodsFixture) periodsA() forms.QuestionPeriods {
 	always := []forms.Period{{}}
 	return forms.QuestionPeriods{
-		"data-governance": {"satisfaction": always, "pilot": always, "recommend": always},
-		"leading-change":  {"satisfaction": always},
+		"alpha": {"overall": always, "pilot": always, "recommend": always},
+		"gamma": {"overall": always},
 	}
 }
 
@@ -75,9 +75,9 @@ func (f periodsFixture) periodsA() forms.QuestionPeriods {
 func (f periodsFixture) periodsB() forms.QuestionPeriods {
 	at1, always := f.t1.Truncate(time.Millisecond), []forms.Period{{}}
 	return forms.QuestionPeriods{
-		"data-governance": {"satisfaction": always, "pilot": {{Until: at1}}, "recommend": always, "follow_up": {{From: at1}}},
-		"leading-change":  {"satisfaction": {{Until: at1}}},
-		"next-generation": {"satisfaction": always},
+		"alpha": {"overall": always, "pilot": {{Until: at1}}, "recommend": always, "follow_up": {{From: at1}}},
+		"gamma": {"overall": {{Until: at1}}},
+		"beta":  {"overall": always},
 	}
 }
 
@@ -85,9 +85,9 @@ func (f periodsFixture) periodsB() forms.QuestionPeriods {
 func (f periodsFixture) periodsA2() forms.QuestionPeriods {
 	at1, always := f.t1.Truncate(time.Millisecond), []forms.Period{{}}
 	return forms.QuestionPeriods{
-		"data-governance": {"satisfaction": always, "pilot": {{Until: at1}, {From: f.t2}}, "recommend": always, "follow_up": {{From: at1, Until: f.t2}}},
-		"leading-change":  {"satisfaction": {{Until: at1}, {From: f.t2}}},
-		"next-generation": {"satisfaction": {{Until: f.t2}}},
+		"alpha": {"overall": always, "pilot": {{Until: at1}, {From: f.t2}}, "recommend": always, "follow_up": {{From: at1, Until: f.t2}}},
+		"gamma": {"overall": {{Until: at1}, {From: f.t2}}},
+		"beta":  {"overall": {{Until: f.t2}}},
 	}
 }
 
@@ -134,31 +134,31 @@ func recordThreeStarts(t *testing.T, b Backend, f periodsFixture) store.Store {
 		t.Fatalf("after forms A: %v, want %v", got, want)
 	}
 	// Responses under forms A, one of them just before the restart.
-	saveAt(t, s, "data-governance", f.t0.Add(time.Minute), forms.Answers{"satisfaction": {Number: 4}, "pilot": {Number: 2}})
-	saveAt(t, s, "data-governance", f.t1.Add(-time.Millisecond), forms.Answers{"satisfaction": {Number: 5}})
-	saveAt(t, s, "leading-change", f.t0.Add(time.Minute), forms.Answers{"satisfaction": {Number: 3}})
+	saveAt(t, s, "alpha", f.t0.Add(time.Minute), forms.Answers{"overall": {Number: 4}, "pilot": {Number: 2}})
+	saveAt(t, s, "alpha", f.t1.Add(-time.Millisecond), forms.Answers{"overall": {Number: 5}})
+	saveAt(t, s, "gamma", f.t0.Add(time.Minute), forms.Answers{"overall": {Number: 3}})
 	s.Close()
 
 	// The restart with forms B.
 	s = mustOpenAt(t, b, place)
 	change := mustRecord(t, s, f.formsB, f.t1)
-	if want := (store.FormsChange{Added: []string{"data-governance/follow_up"}, Removed: []string{"data-governance/pilot", "leading-change/satisfaction"}}); !reflect.DeepEqual(change, want) {
-		t.Errorf("forms B: change %+v, want %+v (next-generation is new: nothing to report)", change, want)
+	if want := (store.FormsChange{Added: []string{"alpha/follow_up"}, Removed: []string{"alpha/pilot", "gamma/overall"}}); !reflect.DeepEqual(change, want) {
+		t.Errorf("forms B: change %+v, want %+v (beta is new: nothing to report)", change, want)
 	}
 	if got, want := mustPeriods(t, s), f.periodsB(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("after forms B: %v, want %v", got, want)
 	}
-	saveAt(t, s, "data-governance", f.t1, forms.Answers{"satisfaction": {Number: 3}})
-	saveAt(t, s, "data-governance", f.t1.Add(time.Hour), forms.Answers{"follow_up": {Number: 5}})
+	saveAt(t, s, "alpha", f.t1, forms.Answers{"overall": {Number: 3}})
+	saveAt(t, s, "alpha", f.t1.Add(time.Hour), forms.Answers{"follow_up": {Number: 5}})
 	// Under forms B only a replica not yet restarted can store an answer to
 	// pilot: the tally still counts it as asked.
-	saveAt(t, s, "data-governance", f.t1.Add(time.Minute), forms.Answers{"pilot": {Number: 1}})
+	saveAt(t, s, "alpha", f.t1.Add(time.Minute), forms.Answers{"pilot": {Number: 1}})
 
-	// Back to forms A: pilot asked again, follow_up gone, next-generation
-	// gone, leading-change back.
+	// Back to forms A: pilot asked again, follow_up gone, beta
+	// gone, gamma back.
 	if change := mustRecord(t, s, f.formsA, f.t2); !reflect.DeepEqual(change, store.FormsChange{
-		Added:   []string{"data-governance/pilot", "leading-change/satisfaction"},
-		Removed: []string{"data-governance/follow_up", "next-generation/satisfaction"},
+		Added:   []string{"alpha/pilot", "gamma/overall"},
+		Removed: []string{"alpha/follow_up", "beta/overall"},
 	}) {
 		t.Errorf("forms A again: change %+v", change)
 	}
@@ -169,7 +169,7 @@ func recordThreeStarts(t *testing.T, b Backend, f periodsFixture) store.Store {
 		}
 		wantUTC(t, got)
 	}
-	saveAt(t, s, "data-governance", f.t2.Add(time.Minute), forms.Answers{"satisfaction": {Number: 1}})
+	saveAt(t, s, "alpha", f.t2.Add(time.Minute), forms.Answers{"overall": {Number: 1}})
 	return s
 }
 
@@ -196,7 +196,7 @@ func testTallyCountsAsked(t *testing.T, s store.Store, f periodsFixture) {
 	tally := forms.NewTally(f.formsA)
 	tally.Periods = qp
 	var responses []*forms.Response
-	for _, r := range all(t, s, store.Filter{Workshop: "data-governance"}) {
+	for _, r := range all(t, s, store.Filter{Workshop: "alpha"}) {
 		tally.Add(r)
 		responses = append(responses, r)
 	}
@@ -209,13 +209,13 @@ func testTallyCountsAsked(t *testing.T, s store.Store, f periodsFixture) {
 			asked++
 		}
 	}
-	sum := tally.Workshops["data-governance"]
+	sum := tally.Workshops["alpha"]
 	if len(responses) != 6 || asked != 4 {
 		t.Fatalf("the test stored %d responses, %d asked pilot; it means 6 and 4", len(responses), asked)
 	}
-	if sum.Asked("pilot") != asked || sum.Asked("satisfaction") != len(responses) || sum.Answered("pilot") != 2 {
-		t.Errorf("asked pilot %d, satisfaction %d, answered pilot %d; want %d, %d, 2",
-			sum.Asked("pilot"), sum.Asked("satisfaction"), sum.Answered("pilot"), asked, len(responses))
+	if sum.Asked("pilot") != asked || sum.Asked("overall") != len(responses) || sum.Answered("pilot") != 2 {
+		t.Errorf("asked pilot %d, overall %d, answered pilot %d; want %d, %d, 2",
+			sum.Asked("pilot"), sum.Asked("overall"), sum.Answered("pilot"), asked, len(responses))
 	}
 }
 

@@ -28,7 +28,7 @@ func testSaveNew(t *testing.T, b Backend) {
 	ctx := context.Background()
 	t.Run("OK", func(t *testing.T) {
 		s, place := mustOpen(t, b)
-		r := newResponse("data-governance", sample())
+		r := newResponse("alpha", sample())
 		saved, err := s.SaveResponse(ctx, r)
 		if err != nil {
 			t.Fatal(err)
@@ -40,7 +40,7 @@ func testSaveNew(t *testing.T, b Backend) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.ID != saved.ID || got.Workshop != "data-governance" || got.Lang != "en" || !got.Answers.Equal(r.Answers) {
+		if got.ID != saved.ID || got.Workshop != "alpha" || got.Lang != "en" || !got.Answers.Equal(r.Answers) {
 			t.Errorf("stored = %+v", got)
 		}
 		if got.SubmittedAt.IsZero() || got.SubmittedAt.Location().String() != "UTC" {
@@ -50,8 +50,8 @@ func testSaveNew(t *testing.T, b Backend) {
 			t.Errorf("submitted at = %v, %v from now", got.SubmittedAt, d)
 		}
 		// One row per answer and per chosen option, so SQL can count them.
-		if n := b.Count(t, place, `SELECT count(*) FROM answers WHERE question = 'useful_formats'`); n != 2 {
-			t.Errorf("useful_formats rows = %d", n)
+		if n := b.Count(t, place, `SELECT count(*) FROM answers WHERE question = 'formats'`); n != 2 {
+			t.Errorf("formats rows = %d", n)
 		}
 	})
 	t.Run("OKKeepsOrderAndTime", func(t *testing.T) {
@@ -59,9 +59,9 @@ func testSaveNew(t *testing.T, b Backend) {
 		// Choices keep the order they were given in, not alphabetical, and a
 		// given time is kept to the millisecond, in UTC.
 		at := time.Date(2025, 6, 25, 15, 30, 1, 123456789, time.FixedZone("UZT", 5*3600))
-		r := newResponse("data-governance", forms.Answers{
-			"useful_formats": {Choices: []string{"practical_tools", "case_studies", "peer_exchange"}},
-			"improve":        {Text: "=SUM(A1:A9)\n\"quoted\" 'and' \\ back"},
+		r := newResponse("alpha", forms.Answers{
+			"formats": {Choices: []string{"talks", "exercises"}},
+			"comment": {Text: "=SUM(A1:A9)\n\"quoted\" 'and' \\ back"},
 		})
 		r.SubmittedAt = at
 		if _, err := s.SaveResponse(ctx, r); err != nil {
@@ -90,7 +90,7 @@ func testSaveNew(t *testing.T, b Backend) {
 		if err := s.Close(); err != nil {
 			t.Fatal(err)
 		}
-		_, err := s.SaveResponse(ctx, newResponse("data-governance", sample()))
+		_, err := s.SaveResponse(ctx, newResponse("alpha", sample()))
 		if forms.ErrorCode(err) != forms.EUNAVAILABLE {
 			t.Fatalf("err = %v", err)
 		}
@@ -106,7 +106,7 @@ func testSaveAgain(t *testing.T, b Backend) {
 	ctx := context.Background()
 	t.Run("OKRetryStoresOnce", func(t *testing.T) {
 		s, place := mustOpen(t, b)
-		r := newResponse("data-governance", sample())
+		r := newResponse("alpha", sample())
 		first, err := s.SaveResponse(ctx, r)
 		if err != nil {
 			t.Fatal(err)
@@ -127,12 +127,12 @@ func testSaveAgain(t *testing.T, b Backend) {
 	})
 	t.Run("OKChangeReplacesAnswers", func(t *testing.T) {
 		s, place := mustOpen(t, b)
-		r := newResponse("data-governance", sample())
+		r := newResponse("alpha", sample())
 		first, err := s.SaveResponse(ctx, r)
 		if err != nil {
 			t.Fatal(err)
 		}
-		changed := forms.Answers{"satisfaction": {Number: 2}, "relevance": {Number: 2}}
+		changed := forms.Answers{"overall": {Number: 2}, "pace": {Number: 2}}
 		again, err := s.SaveResponse(ctx, &forms.Response{SubmissionID: r.SubmissionID, Workshop: r.Workshop, Lang: "fr", Answers: changed})
 		if err != nil {
 			t.Fatal(err)
@@ -153,7 +153,7 @@ func testSaveAgain(t *testing.T, b Backend) {
 	})
 	t.Run("OKChangeToNoAnswers", func(t *testing.T) {
 		s, place := mustOpen(t, b)
-		r := newResponse("data-governance", sample())
+		r := newResponse("alpha", sample())
 		if _, err := s.SaveResponse(ctx, r); err != nil {
 			t.Fatal(err)
 		}
@@ -167,11 +167,11 @@ func testSaveAgain(t *testing.T, b Backend) {
 	})
 	t.Run("ErrSubmissionOfAnotherWorkshop", func(t *testing.T) {
 		s, place := mustOpen(t, b)
-		r := newResponse("data-governance", sample())
+		r := newResponse("alpha", sample())
 		if _, err := s.SaveResponse(ctx, r); err != nil {
 			t.Fatal(err)
 		}
-		_, err := s.SaveResponse(ctx, &forms.Response{SubmissionID: r.SubmissionID, Workshop: "next-generation", Lang: "en", Answers: sample()})
+		_, err := s.SaveResponse(ctx, &forms.Response{SubmissionID: r.SubmissionID, Workshop: "beta", Lang: "en", Answers: sample()})
 		if forms.ErrorCode(err) != forms.ECONFLICT {
 			t.Fatalf("err = %v", err)
 		}
@@ -180,7 +180,7 @@ func testSaveAgain(t *testing.T, b Backend) {
 		if !strings.Contains(err.Error(), "submission_id") || len(forms.FieldErrors(err)) > 0 {
 			t.Errorf("err = %v, want it to name submission_id, with no fields", err)
 		}
-		if n := b.Count(t, place, `SELECT count(*) FROM responses WHERE workshop = 'next-generation'`); n != 0 {
+		if n := b.Count(t, place, `SELECT count(*) FROM responses WHERE workshop = 'beta'`); n != 0 {
 			t.Errorf("stored in the other workshop: %d", n)
 		}
 	})
@@ -195,8 +195,8 @@ func testReopen(t *testing.T, b Backend) {
 	}
 	var want []*forms.Response
 	for i := 0; i < 20; i++ {
-		r := newResponse([]string{"data-governance", "next-generation"}[i%2], forms.Answers{
-			"satisfaction": {Number: 1 + i%5}, "relevance": {Number: 5}, "improve": {Text: fmt.Sprintf("idea %d", i)}})
+		r := newResponse([]string{"alpha", "beta"}[i%2], forms.Answers{
+			"overall": {Number: 1 + i%5}, "pace": {Number: 3}, "comment": {Text: fmt.Sprintf("idea %d", i)}})
 		saved, err := s.SaveResponse(ctx, r)
 		if err != nil {
 			t.Fatal(err)
@@ -218,12 +218,12 @@ func testReopen(t *testing.T, b Backend) {
 			t.Errorf("response %d = %+v, want %+v", i, g, w)
 		}
 	}
-	only := all(t, s, store.Filter{Workshop: "next-generation"})
+	only := all(t, s, store.Filter{Workshop: "beta"})
 	if len(only) != 10 {
 		t.Errorf("filtered = %d", len(only))
 	}
 	counts, err := s.CountResponses(ctx)
-	if err != nil || !reflect.DeepEqual(counts, map[string]int{"data-governance": 10, "next-generation": 10}) {
+	if err != nil || !reflect.DeepEqual(counts, map[string]int{"alpha": 10, "beta": 10}) {
 		t.Errorf("counts = %v, %v", counts, err)
 	}
 }
@@ -236,11 +236,11 @@ func testEachResponse(t *testing.T, b Backend) {
 	s, _ := mustOpen(t, b)
 	var ids []string
 	for i := 0; i < 12; i++ {
-		a := forms.Answers{"satisfaction": {Number: 1 + i%5}, "useful_formats": {Choices: []string{"peer_exchange", "presentations"}}}
+		a := forms.Answers{"overall": {Number: 1 + i%5}, "formats": {Choices: []string{"exercises", "talks"}}}
 		if i == 3 {
 			a = forms.Answers{}
 		}
-		r := newResponse([]string{"enabling-environment", "digital-government", "leading-change"}[i%3], a)
+		r := newResponse([]string{"alpha", "beta", "gamma"}[i%3], a)
 		r.Lang = []string{"en", "fr", "ar", "zh"}[i%4]
 		if _, err := s.SaveResponse(ctx, r); err != nil {
 			t.Fatal(err)
@@ -248,8 +248,8 @@ func testEachResponse(t *testing.T, b Backend) {
 		ids = append(ids, r.SubmissionID)
 	}
 	// Changing the first response does not move it to the end.
-	if _, err := s.SaveResponse(ctx, &forms.Response{SubmissionID: ids[0], Workshop: "enabling-environment", Lang: "ru",
-		Answers: forms.Answers{"takeaway": {Text: "trust"}}}); err != nil {
+	if _, err := s.SaveResponse(ctx, &forms.Response{SubmissionID: ids[0], Workshop: "alpha", Lang: "ru",
+		Answers: forms.Answers{"comment": {Text: "trust"}}}); err != nil {
 		t.Fatal(err)
 	}
 	got := all(t, s, store.Filter{})
@@ -270,13 +270,13 @@ func testEachResponse(t *testing.T, b Backend) {
 	if len(got[3].Answers) != 0 {
 		t.Errorf("response without answers = %+v", got[3].Answers)
 	}
-	if got[0].Lang != "ru" || got[0].Answers["takeaway"].Text != "trust" || len(got[0].Answers) != 1 {
+	if got[0].Lang != "ru" || got[0].Answers["comment"].Text != "trust" || len(got[0].Answers) != 1 {
 		t.Errorf("changed response = %+v", got[0])
 	}
-	if c := got[1].Answers["useful_formats"].Choices; !reflect.DeepEqual(c, []string{"peer_exchange", "presentations"}) {
+	if c := got[1].Answers["formats"].Choices; !reflect.DeepEqual(c, []string{"exercises", "talks"}) {
 		t.Errorf("choices = %v", c)
 	}
-	only := all(t, s, store.Filter{Workshop: "digital-government"})
+	only := all(t, s, store.Filter{Workshop: "beta"})
 	if len(only) != 4 || only[0].SubmissionID != ids[1] || only[3].SubmissionID != ids[10] {
 		t.Errorf("filtered = %d responses", len(only))
 	}
@@ -312,8 +312,8 @@ func testAnsweredQuestions(t *testing.T, b Backend) {
 	ctx := context.Background()
 	place := b.New(t)
 	s := mustOpenAt(t, b, place)
-	r := &forms.Response{SubmissionID: uuid.NewString(), Workshop: "data-governance", Lang: "fr", Answers: forms.Answers{
-		"satisfaction":  {Number: 4},
+	r := &forms.Response{SubmissionID: uuid.NewString(), Workshop: "alpha", Lang: "fr", Answers: forms.Answers{
+		"overall":       {Number: 4},
 		"pilot_score":   {Number: 0},
 		"pilot_formats": {Choices: []string{"talks", "labs"}},
 		"pilot_comment": {Text: "à garder"},
@@ -321,12 +321,12 @@ func testAnsweredQuestions(t *testing.T, b Backend) {
 	if _, err := s.SaveResponse(ctx, r); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.SaveResponse(ctx, newResponse("leading-change", forms.Answers{"satisfaction": {Number: 2}})); err != nil {
+	if _, err := s.SaveResponse(ctx, newResponse("gamma", forms.Answers{"overall": {Number: 2}})); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]map[string]forms.Type{
-		"data-governance": {"satisfaction": forms.Rating, "pilot_score": forms.Rating, "pilot_formats": forms.Multi, "pilot_comment": forms.FreeText},
-		"leading-change":  {"satisfaction": forms.Rating},
+		"alpha": {"overall": forms.Rating, "pilot_score": forms.Rating, "pilot_formats": forms.Multi, "pilot_comment": forms.FreeText},
+		"gamma": {"overall": forms.Rating},
 	}
 	for i, s := range []store.Store{s, mustOpenAt(t, b, place)} {
 		l, ok := s.(answeredQuestionsLister)

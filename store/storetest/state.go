@@ -48,29 +48,29 @@ func testWorkshopOverrides(t *testing.T, b Backend) {
 	s, place := mustOpen(t, b)
 	ctx := context.Background()
 	closed, open := false, true
-	if err := s.SetWorkshopOpen(ctx, "data-governance", &closed); err != nil {
+	if err := s.SetWorkshopOpen(ctx, "alpha", &closed); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetWorkshopOpen(ctx, "next-generation", &open); err != nil {
+	if err := s.SetWorkshopOpen(ctx, "beta", &open); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetWorkshopOpen(ctx, "next-generation", nil); err != nil {
+	if err := s.SetWorkshopOpen(ctx, "beta", nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetWorkshopOpen(ctx, "leading-change", &closed); err != nil {
+	if err := s.SetWorkshopOpen(ctx, "gamma", &closed); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetWorkshopOpen(ctx, "leading-change", &open); err != nil {
+	if err := s.SetWorkshopOpen(ctx, "gamma", &open); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.WorkshopOverrides(ctx)
-	if err != nil || !reflect.DeepEqual(got, map[string]bool{"data-governance": false, "leading-change": true}) {
+	if err != nil || !reflect.DeepEqual(got, map[string]bool{"alpha": false, "gamma": true}) {
 		t.Errorf("overrides = %v, %v", got, err)
 	}
 	// Another process (a replica, a restart) sees the same.
 	other := mustOpenAt(t, b, place)
 	got, err = other.WorkshopOverrides(ctx)
-	if err != nil || !reflect.DeepEqual(got, map[string]bool{"data-governance": false, "leading-change": true}) {
+	if err != nil || !reflect.DeepEqual(got, map[string]bool{"alpha": false, "gamma": true}) {
 		t.Errorf("overrides seen by another store = %v, %v", got, err)
 	}
 }
@@ -80,15 +80,15 @@ func testStars(t *testing.T, b Backend) {
 	s, place := mustOpen(t, b)
 	save := func(a forms.Answers) string {
 		t.Helper()
-		saved, err := s.SaveResponse(ctx, &forms.Response{SubmissionID: uuid.NewString(), Workshop: "data-governance", Lang: "ru", Answers: a})
+		saved, err := s.SaveResponse(ctx, &forms.Response{SubmissionID: uuid.NewString(), Workshop: "beta", Lang: "ru", Answers: a})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return saved.ID
 	}
-	first := save(forms.Answers{"satisfaction": {Number: 4}, "takeaway": {Text: "Данные — это доверие"}, "improve": {Text: "=1+1"}})
-	second := save(forms.Answers{"satisfaction": {Number: 2}, "takeaway": {Text: "أكثر وقتاً للنقاش"}})
-	for _, k := range [][2]string{{first, "takeaway"}, {second, "takeaway"}, {first, "improve"}, {first, "takeaway"}} {
+	first := save(forms.Answers{"overall": {Number: 4}, "comment": {Text: "Данные — это доверие"}, "beta_idea": {Text: "=1+1"}})
+	second := save(forms.Answers{"overall": {Number: 2}, "comment": {Text: "أكثر وقتاً للنقاش"}})
+	for _, k := range [][2]string{{first, "comment"}, {second, "comment"}, {first, "beta_idea"}, {first, "comment"}} {
 		if err := s.StarComment(ctx, k[0], k[1], true); err != nil {
 			t.Fatalf("star %v: %v", k, err)
 		}
@@ -100,7 +100,7 @@ func testStars(t *testing.T, b Backend) {
 	if len(got) != 3 {
 		t.Fatalf("%d stars, want 3 (starring twice is once): %+v", len(got), got)
 	}
-	if got[0].ResponseID != first || got[0].Question != "improve" || got[2].ResponseID != first || got[2].Question != "takeaway" {
+	if got[0].ResponseID != first || got[0].Question != "beta_idea" || got[2].ResponseID != first || got[2].Question != "comment" {
 		t.Errorf("stars, most recent first = %+v", got)
 	}
 	for _, st := range got {
@@ -109,18 +109,18 @@ func testStars(t *testing.T, b Backend) {
 		}
 	}
 	for name, k := range map[string][2]string{
-		"ErrNotText":         {first, "satisfaction"},
-		"ErrNoAnswer":        {second, "improve"},
-		"ErrUnknownResponse": {uuid.NewString(), "takeaway"},
+		"ErrNotText":         {first, "overall"},
+		"ErrNoAnswer":        {second, "beta_idea"},
+		"ErrUnknownResponse": {uuid.NewString(), "comment"},
 	} {
 		if err := s.StarComment(ctx, k[0], k[1], true); forms.ErrorCode(err) != forms.ENOTFOUND {
 			t.Errorf("%s: err = %v", name, err)
 		}
 	}
-	if err := s.StarComment(ctx, first, "improve", false); err != nil {
+	if err := s.StarComment(ctx, first, "beta_idea", false); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.StarComment(ctx, first, "improve", false); err != nil {
+	if err := s.StarComment(ctx, first, "beta_idea", false); err != nil {
 		t.Fatalf("unstarring twice: %v", err)
 	}
 	if n := b.Count(t, place, `SELECT count(*) FROM starred`); n != 2 {

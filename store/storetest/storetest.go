@@ -71,12 +71,12 @@ func newResponse(workshop string, answers forms.Answers) *forms.Response {
 
 func sample() forms.Answers {
 	return forms.Answers{
-		"satisfaction":   {Number: 5},
-		"relevance":      {Number: 3},
-		"recommend":      {Number: 0},
-		"useful_formats": {Choices: []string{"presentations", "peer_exchange"}},
-		"role":           {Choices: []string{"academia"}},
-		"takeaway":       {Text: "Полезно — مفيد"},
+		"overall":   {Number: 5},
+		"pace":      {Number: 3},
+		"recommend": {Number: 0},
+		"formats":   {Choices: []string{"talks", "exercises"}},
+		"sector":    {Choices: []string{"academia"}},
+		"comment":   {Text: "Полезно — مفيد"},
 	}
 }
 

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"feedback/forms"
+	"feedback/store"
+)
+
+// dashboardFiguresForms is a forum unlike the shipped one: its headline is
+// usefulness (there is no satisfaction and no knowledge question), its
+// profile a choice with other: true, one rating is asked only of those who
+// attended online, and it has a title and a time zone.
+const dashboardFiguresForms = `
+title: Forum of Tests 2026
+timezone: Asia/Tbilisi
+languages: [en]
+figures:
+  headline: usefulness
+  profile: [sector]
+questions:
+  - {id: usefulness, type: rating, required: true, label: "How useful was the session?"}
+  - id: attend
+    type: single
+    label: How did you attend?
+    options: [{id: room, label: In the room}, {id: online, label: Online}]
+  - id: stream
+    type: rating
+    label: How good was the stream?
+    show_if: {question: attend, in: [online]}
+  - id: sector
+    type: single
+    other: true
+    label: Where do you work?
+    options: [{id: government, label: Government}]
+workshops:
+  - {slug: east, title: East session}
+  - {slug: west, title: West session}
+`
+
+// dashboardOf serves the dashboard of the forms file text, after storing
+// answers[slug] as responses to each workshop, and returns the page.
+func dashboardOf(t *testing.T, text string, answers map[string][]forms.Answers) string {
+	t.Helper()
+	f, err := forms.Parse("dashboard.yaml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "feedback.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	s, err := newServer(config{AdminToken: adminTestToken, PublicURL: "http://localhost:8080", LoginWait: -1}, f, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, w := range f.Workshops {
+		for _, a := range answers[w.Slug] {
+			r := &forms.Response{SubmissionID: fmt.Sprintf("20000000-0000-4000-8000-%012d", n), Workshop: w.Slug, Lang: "en",
+				SubmittedAt: time.Date(2026, 6, 25, 11, n, 0, 0, time.UTC), Answers: a}
+			if _, err := db.SaveResponse(context.Background(), r); err != nil {
+				t.Fatal(err)
+			}
+			n++
+		}
+	}
+	res, body := adminDo(t, s.app(), bearerGet(t, "/admin"))
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	return body
+}
+
+// dashboardFiguresAnswers are the responses the tests store: east's
+// usefulness scores 5, 4, 2 and one "other" sector with its words; west's
+// none.
+func dashboardFiguresAnswers() map[string][]forms.Answers {
+	online := forms.Answer{Choices: []string{"online"}}
+	return map[string][]forms.Answers{"east": {
+		{"usefulness": {Number: 5}, "attend": online, "stream": {Number: 3}},
+		{"usefulness": {Number: 4}, "sector": {Choices: []string{"other"}}, "sector_other": {Text: "A think tank"}},
+		{"usefulness": {Number: 2}, "sector": {Choices: []string{"government"}}},
+	}}
+}
+
+// workshopSection returns the dashboard's section of one workshop.
+func workshopSection(t *testing.T, body, slug string) string {
+	t.Helper()
+	i := strings.Index(body, `id="w-`+slug+`"`)
+	if i < 0 {
+		t.Fatalf("no section of %s", slug)
+	}
+	section := body[i:]
+	return section[:strings.Index(section, "</section>")]
+}
+
+func TestDashboardDeclaredFigures(t *testing.T) {
+	body := dashboardOf(t, dashboardFiguresForms, dashboardFiguresAnswers())
+	t.Run("Headline", func(t *testing.T) {
+		east := workshopSection(t, body, "east")
+		mean := fmt.Sprintf("%.2f", float64(5+4+2)/3)
+		row := `<tr><th scope="row">Mean: How useful was the session? (1–5)</th><td>` + mean + `</td></tr>`
+		if !strings.Contains(east, row) {
+			t.Errorf("east should lead with the headline's label and mean %s:\n%s", mean, east)
+		}
+		// West asks it, but nobody answered yet.
+		if !strings.Contains(workshopSection(t, body, "west"), `How useful was the session? (1–5)</th><td>–</td>`) {
+			t.Error("west should show the headline with no mean")
+		}
+	})
+	t.Run("NothingUndeclared", func(t *testing.T) {
+		lower := strings.ToLower(body)
+		for _, unwanted := range []string{"satisf", "gain", "net promoter"} {
+			if strings.Contains(lower, unwanted) {
+				t.Errorf("the dashboard speaks of %q, which these forms neither declare nor ask", unwanted)
+			}
+		}
+	})
+	t.Run("ForumTitleAndTime", func(t *testing.T) {
+		if !strings.Contains(body, "<h1>Forum of Tests 2026: Results</h1>") {
+			t.Error("the forum's title should head the dashboard")
+		}
+		// 11:01 UTC is 15:01 in Tbilisi.
+		if !strings.Contains(body, "2026-06-25 15:01 (Asia/Tbilisi)") || strings.Contains(body, " UTC") {
+			t.Error("comment times should be the forum's, labelled with its zone")
+		}
+	})
+	t.Run("OtherIsAComment", func(t *testing.T) {
+		i := strings.Index(body, "A think tank")
+		if i < 0 || !strings.Contains(body[i:], "Where do you work? — Other (please specify)") {
+			t.Error("the words given for other should be a comment under the choice's label")
+		}
+	})
+}
+
+func TestDashboardNoFigures(t *testing.T) {
+	text := strings.Replace(dashboardFiguresForms, "figures:\n  headline: usefulness\n  profile: [sector]\n", "", 1)
+	body := dashboardOf(t, text, dashboardFiguresAnswers())
+	east := workshopSection(t, body, "east")
+	if strings.Contains(east, "Mean:") || strings.Contains(strings.ToLower(east), "gain") {
+		t.Errorf("no figure is declared, none should be shown:\n%s", east)
+	}
+	if !strings.Contains(east, "<td>3</td>") || strings.Count(east, "<svg") != 2 {
+		t.Errorf("east should still show its 3 responses and a chart of each rating:\n%s", east)
+	}
+}
