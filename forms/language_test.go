@@ -14,7 +14,7 @@ func TestParseLanguages(t *testing.T) {
 		f, err := forms.Parse("f.yaml", []byte(`languages: [en, ka]
 title: {en: Forum, ka: ფორუმი}
 questions:
-  - id: satisfaction
+  - id: overall
     type: single
     label: {en: "How was it?", ka: "როგორი იყო?"}
     options:
@@ -28,7 +28,7 @@ workshops:
 		if !slices.Equal(f.Languages, []string{"en", "ka"}) || !f.HasLanguage("ka") || f.HasLanguage("fr") {
 			t.Errorf("languages = %v", f.Languages)
 		}
-		q := f.Workshop("one").Question("satisfaction")
+		q := f.Workshop("one").Question("overall")
 		if q.Label.Get("ka") != "როგორი იყო?" || !q.Label.Has("ka") || q.Options[0].Label.Get("ka") != "კარგი" {
 			t.Errorf("question = %+v", q)
 		}

@@ -31,13 +31,16 @@ func TestPeriodContains(t *testing.T) {
 }
 
 func TestQuestionPeriodsAsked(t *testing.T) {
-	f := Default()
-	w := f.Workshop("data-governance")
+	f, err := Parse("f.yaml", []byte("questions:\n  - {id: overall, type: rating, label: Overall}\n  - {id: pace, type: rating, label: Pace}\nworkshops:\n  - {slug: alpha, title: Alpha}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := f.Workshop("alpha")
 	restart := time.Date(2025, 6, 24, 10, 0, 0, 0, time.UTC)
-	qp := QuestionPeriods{"data-governance": {
-		"satisfaction": {{}},
-		"pilot":        {{Until: restart}},
-		"follow_up":    {{From: restart}},
+	qp := QuestionPeriods{"alpha": {
+		"overall":   {{}},
+		"pilot":     {{Until: restart}},
+		"follow_up": {{From: restart}},
 	}}
 	before := &Response{Workshop: w.Slug, SubmittedAt: restart.Add(-time.Minute), Answers: Answers{}}
 	after := &Response{Workshop: w.Slug, SubmittedAt: restart, Answers: Answers{"pilot": {Number: 3}}}
@@ -48,13 +51,13 @@ func TestQuestionPeriodsAsked(t *testing.T) {
 		id   string
 		want bool
 	}{
-		{"OKAlways", qp, before, "satisfaction", true},
+		{"OKAlways", qp, before, "overall", true},
 		{"OKRemovedLater", qp, before, "pilot", true},
 		{"ErrAddedLater", qp, before, "follow_up", false},
 		{"OKAdded", qp, after, "follow_up", true},
 		{"OKAnsweredAfterRemoval", qp, after, "pilot", true},
-		{"ErrNotInRecord", qp, before, "relevance", false},
-		{"OKNoRecordCurrentForm", nil, before, "relevance", true},
+		{"ErrNotInRecord", qp, before, "pace", false},
+		{"OKNoRecordCurrentForm", nil, before, "pace", true},
 		{"ErrNoRecordNotInForm", nil, before, "pilot", false},
 		{"OKNoRecordAnswered", nil, after, "pilot", true},
 	} {
@@ -64,10 +67,10 @@ func TestQuestionPeriodsAsked(t *testing.T) {
 			}
 		})
 	}
-	if qp.Changed(w.Slug, "satisfaction") || !qp.Changed(w.Slug, "pilot") || !qp.Changed(w.Slug, "follow_up") || QuestionPeriods(nil).Changed(w.Slug, "pilot") {
+	if qp.Changed(w.Slug, "overall") || !qp.Changed(w.Slug, "pilot") || !qp.Changed(w.Slug, "follow_up") || QuestionPeriods(nil).Changed(w.Slug, "pilot") {
 		t.Error("Changed: only pilot and follow_up changed, and nothing without a record")
 	}
-	if got := qp.Questions(w.Slug); len(got) != 3 || got[0] != "follow_up" || got[2] != "satisfaction" {
+	if got := qp.Questions(w.Slug); len(got) != 3 || got[0] != "follow_up" || got[1] != "overall" || got[2] != "pilot" {
 		t.Errorf("Questions = %v", got)
 	}
 }
@@ -76,18 +79,21 @@ func TestQuestionPeriodsAsked(t *testing.T) {
 // question added to one workshop is asked of that workshop's later responses
 // only, and in All of no response of another workshop.
 func TestTallyAsked(t *testing.T) {
-	f := Default()
+	f, err := Parse("f.yaml", []byte("questions:\n  - {id: overall, type: rating, label: Overall}\n  - {id: comment, type: text, label: Comment}\nworkshops:\n  - {slug: alpha, title: Alpha}\n  - {slug: beta, title: Beta}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	w, other := f.Workshops[0], f.Workshops[1]
 	restart := time.Date(2025, 6, 24, 10, 0, 0, 0, time.UTC)
 	qp := QuestionPeriods{w.Slug: {}}
 	for _, q := range w.Questions {
 		qp[w.Slug][q.ID] = []Period{{}}
 	}
-	qp[w.Slug]["takeaway"] = []Period{{From: restart}} // added at the restart
+	qp[w.Slug]["comment"] = []Period{{From: restart}} // added at the restart
 	responses := []*Response{
-		{Workshop: w.Slug, SubmittedAt: restart.Add(-time.Hour), Answers: Answers{"satisfaction": {Number: 4}}},
+		{Workshop: w.Slug, SubmittedAt: restart.Add(-time.Hour), Answers: Answers{"overall": {Number: 4}}},
 		{Workshop: w.Slug, SubmittedAt: restart.Add(-time.Minute), Answers: Answers{}},
-		{Workshop: w.Slug, SubmittedAt: restart, Answers: Answers{"takeaway": {Text: "more"}}},
+		{Workshop: w.Slug, SubmittedAt: restart, Answers: Answers{"comment": {Text: "more"}}},
 		{Workshop: w.Slug, SubmittedAt: restart.Add(time.Hour), Answers: Answers{}},
 		{Workshop: other.Slug, SubmittedAt: restart.Add(time.Hour), Answers: Answers{}},
 	}
@@ -98,12 +104,12 @@ func TestTallyAsked(t *testing.T) {
 			tally.Add(r)
 		}
 		s := tally.Workshops[w.Slug]
-		if s.Asked("takeaway") != 2 || s.Asked("satisfaction") != 4 || s.Answered("takeaway") != 1 || s.Answered("satisfaction") != 1 {
-			t.Errorf("asked takeaway %d, satisfaction %d; answered %d, %d", s.Asked("takeaway"), s.Asked("satisfaction"), s.Answered("takeaway"), s.Answered("satisfaction"))
+		if s.Asked("comment") != 2 || s.Asked("overall") != 4 || s.Answered("comment") != 1 || s.Answered("overall") != 1 {
+			t.Errorf("asked comment %d, overall %d; answered %d, %d", s.Asked("comment"), s.Asked("overall"), s.Answered("comment"), s.Answered("overall"))
 		}
 		// other has no record: its current form was asked of its response.
-		if tally.All.Asked("takeaway") != 3 || tally.Workshops[other.Slug].Asked("takeaway") != 1 {
-			t.Errorf("All asked takeaway %d, other %d", tally.All.Asked("takeaway"), tally.Workshops[other.Slug].Asked("takeaway"))
+		if tally.All.Asked("comment") != 3 || tally.Workshops[other.Slug].Asked("comment") != 1 {
+			t.Errorf("All asked comment %d, other %d", tally.All.Asked("comment"), tally.Workshops[other.Slug].Asked("comment"))
 		}
 	})
 	t.Run("OKNoRecord", func(t *testing.T) {
@@ -111,8 +117,8 @@ func TestTallyAsked(t *testing.T) {
 		for _, r := range responses {
 			tally.Add(r)
 		}
-		if tally.Workshops[w.Slug].Asked("takeaway") != 4 || tally.All.Asked("takeaway") != 5 {
-			t.Errorf("without a record every response is asked its form: %d, %d", tally.Workshops[w.Slug].Asked("takeaway"), tally.All.Asked("takeaway"))
+		if tally.Workshops[w.Slug].Asked("comment") != 4 || tally.All.Asked("comment") != 5 {
+			t.Errorf("without a record every response is asked its form: %d, %d", tally.Workshops[w.Slug].Asked("comment"), tally.All.Asked("comment"))
 		}
 	})
 }

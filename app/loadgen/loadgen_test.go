@@ -9,13 +9,14 @@ import (
 	"testing"
 
 	"feedback/forms"
+	"feedback/forms/formstest"
 	"feedback/store"
 )
 
 // The bench only means something if what it sends is what participants
 // send: valid answers the server stores, not 422s.
 func TestAnswerSetsAreValid(t *testing.T) {
-	f := forms.Default()
+	f := formstest.Small(t)
 	sets := makeAnswerSets(f, 200, 1)
 	shapes := map[string]bool{}
 	for _, a := range sets {
@@ -59,7 +60,7 @@ func TestAnswerSetsAreValid(t *testing.T) {
 
 // The API body is the answer set with the submission_id spliced in.
 func TestAPIBody(t *testing.T) {
-	sets := makeAnswerSets(forms.Default(), 1, 1)
+	sets := makeAnswerSets(formstest.Small(t), 1, 1)
 	body := apiBody(nil, "3b241101-e2bb-4255-8caf-4136c566a962", &sets[0])
 	var decoded struct {
 		SubmissionID string                     `json:"submission_id"`
@@ -77,7 +78,7 @@ func TestAPIBody(t *testing.T) {
 // The export's database and the ceiling's cells are the same data only if
 // the generator repeats itself.
 func TestExportResponsesRepeat(t *testing.T) {
-	f := forms.Default()
+	f := formstest.Small(t)
 	collect := func() []forms.Response {
 		var out []forms.Response
 		if err := eachExportResponse(f, 300, func(r *forms.Response) error {
@@ -116,7 +117,7 @@ func TestAuditDB(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stored []string
-	if err := eachExportResponse(forms.Default(), 5, func(r *forms.Response) error {
+	if err := eachExportResponse(formstest.Small(t), 5, func(r *forms.Response) error {
 		stored = append(stored, r.SubmissionID)
 		_, err := db.SaveResponse(ctx, r)
 		return err

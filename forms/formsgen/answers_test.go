@@ -52,7 +52,7 @@ func TestAnswers(t *testing.T) {
 		"Nothing":    {Texts: texts},
 		"Some":       {Answered: 0.7, Written: 0.3, Ticked: 0.5, Texts: texts},
 	}
-	for name, f := range map[string]*forms.Forms{"Shipped": forms.Default(), "Small": formstest.Small(t), "Strict": strictForms} {
+	for name, f := range map[string]*forms.Forms{"Small": formstest.Small(t), "Strict": strictForms} {
 		for crowdName, c := range crowds {
 			t.Run(name+"/"+crowdName, func(t *testing.T) {
 				rng := rand.New(rand.NewPCG(1, 2))
