@@ -140,13 +140,7 @@ func (ws *workshopSheet) ratings() {
 	var series []excelize.ChartSeries
 	for _, q := range qs {
 		t := ws.sum.Scores[q.ID]
-		ws.text(colID, ws.row, q.ID, st.wrap)
-		ws.text(colText, ws.row, label(q), st.wrap)
-		ws.int(colN, ws.row, t.N, st.count)
-		ws.int(colAsked, ws.row, ws.sum.Asked(q.ID), st.count)
-		if m, ok := t.Mean(); ok {
-			ws.float(colMean, ws.row, m, st.mean)
-		}
+		ws.scoreCells(q, t)
 		for i := 0; i < n; i++ {
 			score := lo + i
 			if score < q.Min || score > q.Max {
@@ -212,13 +206,7 @@ func (ws *workshopSheet) nps() {
 		}
 		ws.height(ws.row, 32)
 		ws.row++
-		ws.text(colID, ws.row, q.ID, st.wrap)
-		ws.text(colText, ws.row, label(q), st.wrap)
-		ws.int(colN, ws.row, t.N, st.count)
-		ws.int(colAsked, ws.row, ws.sum.Asked(q.ID), st.count)
-		if m, ok := t.Mean(); ok {
-			ws.float(colMean, ws.row, m, st.mean)
-		}
+		ws.scoreCells(q, t)
 		if n, ok := t.NPS(); ok {
 			c := colMean + 1
 			ws.int(c, ws.row, n.Promoters, st.count)
@@ -302,4 +290,17 @@ func (ws *workshopSheet) choice(q *forms.Question) {
 		XAxis:  excelize.ChartAxis{ReverseOrder: true},
 		YAxis:  excelize.ChartAxis{Minimum: &zero, MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}},
 	})
+}
+
+// scoreCells writes the cells every score question's row starts with: its
+// id and text, n, of how many it was asked, and the mean.
+func (ws *workshopSheet) scoreCells(q *forms.Question, t *forms.ScoreTally) {
+	st := ws.wb.st
+	ws.text(colID, ws.row, q.ID, st.wrap)
+	ws.text(colText, ws.row, label(q), st.wrap)
+	ws.int(colN, ws.row, t.N, st.count)
+	ws.int(colAsked, ws.row, ws.sum.Asked(q.ID), st.count)
+	if m, ok := t.Mean(); ok {
+		ws.float(colMean, ws.row, m, st.mean)
+	}
 }
