@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 
 	"feedback/forms"
 )
@@ -19,13 +18,8 @@ func (p *Postgres) AnsweredQuestions(ctx context.Context) (map[string]map[string
 		SELECT r.workshop, a.question, bool_or(a.option IS NOT NULL), bool_or(a.text IS NOT NULL)
 		FROM answers a JOIN responses r ON r.id = a.response_id
 		GROUP BY r.workshop, a.question`)
-	if err != nil {
-		return nil, translatePG(fmt.Errorf("store: answered questions: %w", err))
+	if err == nil {
+		defer rows.Close()
 	}
-	defer rows.Close()
-	out, err := scanAnswered(rows)
-	if err != nil {
-		return nil, translatePG(fmt.Errorf("store: answered questions: %w", err))
-	}
-	return out, nil
+	return readRows(rows, err, scanAnswered, translatePG, "answered questions")
 }

@@ -360,13 +360,8 @@ func (p *Postgres) CountResponses(ctx context.Context) (map[string]int, error) {
 		return nil, err
 	}
 	rows, err := p.pool.Query(ctx, `SELECT workshop, count(*) FROM responses GROUP BY workshop`)
-	if err != nil {
-		return nil, translatePG(fmt.Errorf("store: count responses: %w", err))
+	if err == nil {
+		defer rows.Close()
 	}
-	defer rows.Close()
-	out, err := scanCounts(rows)
-	if err != nil {
-		return nil, translatePG(fmt.Errorf("store: count responses: %w", err))
-	}
-	return out, nil
+	return readRows(rows, err, scanCounts, translatePG, "count responses")
 }

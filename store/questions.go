@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 
 	"feedback/forms"
 )
@@ -22,13 +21,8 @@ func (db *DB) AnsweredQuestions(ctx context.Context) (map[string]map[string]form
 		       max(a.option IS NOT NULL), max(a.text IS NOT NULL)
 		FROM answers a JOIN responses r ON r.id = a.response_id
 		GROUP BY r.workshop, a.question`)
-	if err != nil {
-		return nil, translate(fmt.Errorf("store: answered questions: %w", err))
+	if err == nil {
+		defer rows.Close()
 	}
-	defer rows.Close()
-	out, err := scanAnswered(rows)
-	if err != nil {
-		return nil, translate(fmt.Errorf("store: answered questions: %w", err))
-	}
-	return out, nil
+	return readRows(rows, err, scanAnswered, translate, "answered questions")
 }

@@ -219,15 +219,10 @@ type answerRow struct {
 // CountResponses returns the number of responses per workshop slug.
 func (db *DB) CountResponses(ctx context.Context) (map[string]int, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT workshop, count(*) FROM responses GROUP BY workshop`)
-	if err != nil {
-		return nil, translate(fmt.Errorf("store: count responses: %w", err))
+	if err == nil {
+		defer rows.Close()
 	}
-	defer rows.Close()
-	out, err := scanCounts(rows)
-	if err != nil {
-		return nil, translate(fmt.Errorf("store: count responses: %w", err))
-	}
-	return out, nil
+	return readRows(rows, err, scanCounts, translate, "count responses")
 }
 
 func sortedKeys(a forms.Answers) []string {

@@ -1,6 +1,24 @@
 package store
 
-import "feedback/forms"
+import (
+	"fmt"
+
+	"feedback/forms"
+)
+
+// readRows reads the rows of a query (or its error) with scan, and wraps any
+// error as the store's with tr (translate, translatePG), naming what was
+// read. The caller closes the rows.
+func readRows[T any](rows rowsOf, err error, scan func(rowsOf) (T, error), tr func(error) error, what string) (T, error) {
+	var zero T
+	if err == nil {
+		var out T
+		if out, err = scan(rows); err == nil {
+			return out, nil
+		}
+	}
+	return zero, tr(fmt.Errorf("store: %s: %w", what, err))
+}
 
 // rowsOf is what both drivers' result sets offer (database/sql's *sql.Rows
 // and pgx's Rows), so that a query both stores run the same way is read by
