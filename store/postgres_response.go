@@ -235,22 +235,7 @@ func pgAnswersOf(ctx context.Context, q interface {
 		return nil, fmt.Errorf("read answers: %w", err)
 	}
 	defer rows.Close()
-	out := forms.Answers{}
-	for rows.Next() {
-		var (
-			question     string
-			number       *int32
-			option, text *string
-		)
-		if err := rows.Scan(&question, &number, &option, &text); err != nil {
-			return nil, fmt.Errorf("read answers: %w", err)
-		}
-		addPGAnswer(out, question, number, option, text)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read answers: %w", err)
-	}
-	return out, nil
+	return scanAnswers(rows)
 }
 
 // addPGAnswer puts one answers row into out, as addAnswer does for SQLite.

@@ -69,22 +69,7 @@ func answersOf(ctx context.Context, q queryer, rowID int64) (forms.Answers, erro
 		return nil, fmt.Errorf("read answers: %w", err)
 	}
 	defer rows.Close()
-	out := forms.Answers{}
-	for rows.Next() {
-		var (
-			question     string
-			number       sql.NullInt64
-			option, text sql.NullString
-		)
-		if err := rows.Scan(&question, &number, &option, &text); err != nil {
-			return nil, fmt.Errorf("read answers: %w", err)
-		}
-		addAnswer(out, question, number, option, text)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read answers: %w", err)
-	}
-	return out, nil
+	return scanAnswers(rows)
 }
 
 func addAnswer(out forms.Answers, question string, number sql.NullInt64, option, text sql.NullString) {

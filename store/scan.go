@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"fmt"
 
 	"feedback/forms"
@@ -92,4 +93,25 @@ func scanOpenPeriods(rows rowsOf) (recorded map[string]bool, open map[periodKey]
 		}
 	}
 	return recorded, open, rows.Err()
+}
+
+// scanAnswers reads (question, number, option, text) rows, one response's
+// answers, as both stores store them (pgx scans into the sql.Null types too).
+func scanAnswers(rows rowsOf) (forms.Answers, error) {
+	out := forms.Answers{}
+	for rows.Next() {
+		var (
+			question     string
+			number       sql.NullInt64
+			option, text sql.NullString
+		)
+		if err := rows.Scan(&question, &number, &option, &text); err != nil {
+			return nil, fmt.Errorf("read answers: %w", err)
+		}
+		addAnswer(out, question, number, option, text)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read answers: %w", err)
+	}
+	return out, nil
 }
