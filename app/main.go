@@ -122,7 +122,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	f := forms.Default()
 	formsName := forms.DefaultFileName
 	if cfg.Forms != "" {
-		if f, err = forms.LoadFile(cfg.Forms); err != nil {
+		if f, err = loadForms(cfg.Forms); err != nil { // an .xlsx is an XLSForm
 			return err
 		}
 		formsName = cfg.Forms

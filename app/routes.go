@@ -41,4 +41,5 @@ func (s *server) routes(app *fiber.App) {
 	adm.Post("/workshops/:slug", s.handleAdminWorkshopSet)
 	adm.Get("/posters", s.handlePosters)
 	adm.Get("/forms", s.handleAdminForms)
+	adm.Get("/forms/:slug.xlsx", s.handleFormXLSForm)
 }
