@@ -117,10 +117,7 @@ func (c catalog) Name(lang string) string {
 	if s := c[lang]["lang_name"]; s != "" {
 		return s
 	}
-	if s, ok := endonyms[lang]; ok {
-		return s
-	}
-	if s, ok := endonyms[baseLanguage(lang)]; ok {
+	if s := forms.NativeName(lang); s != "" {
 		return s
 	}
 	return lang

@@ -103,23 +103,3 @@ func orNone(list []string) string {
 	slices.Sort(list)
 	return strings.Join(slices.Compact(list), ", ")
 }
-
-// endonyms name common languages in themselves, for the switcher of a
-// language whose locale file has no lang_name (or that has none at all).
-var endonyms = map[string]string{
-	"am": "አማርኛ", "ar": "العربية", "az": "Azərbaycanca", "be": "Беларуская", "bg": "Български",
-	"bn": "বাংলা", "bs": "Bosanski", "ckb": "کوردیی ناوەندی", "cs": "Čeština", "da": "Dansk",
-	"de": "Deutsch", "dv": "ދިވެހި", "el": "Ελληνικά", "en": "English", "es": "Español",
-	"et": "Eesti", "fa": "فارسی", "fi": "Suomi", "fil": "Filipino", "fr": "Français",
-	"ha": "Hausa", "he": "עברית", "hi": "हिन्दी", "hr": "Hrvatski", "hu": "Magyar",
-	"hy": "Հայերեն", "id": "Bahasa Indonesia", "it": "Italiano", "ja": "日本語", "ka": "ქართული",
-	"kk": "Қазақ тілі", "km": "ខ្មែរ", "ko": "한국어", "ku": "Kurdî", "ky": "Кыргызча",
-	"lo": "ລາວ", "lt": "Lietuvių", "lv": "Latviešu", "mk": "Македонски", "mn": "Монгол",
-	"ms": "Bahasa Melayu", "my": "မြန်မာ", "ne": "नेपाली", "nl": "Nederlands", "no": "Norsk",
-	"pl": "Polski", "ps": "پښتو", "pt": "Português", "ro": "Română", "ru": "Русский",
-	"sd": "سنڌي", "si": "සිංහල", "sk": "Slovenčina", "sl": "Slovenščina", "so": "Soomaali",
-	"sq": "Shqip", "sr": "Српски", "sv": "Svenska", "sw": "Kiswahili", "ta": "தமிழ்",
-	"tg": "Тоҷикӣ", "th": "ไทย", "tk": "Türkmençe", "tr": "Türkçe", "ug": "ئۇيغۇرچە",
-	"uk": "Українська", "ur": "اردو", "uz": "Oʻzbekcha", "vi": "Tiếng Việt", "yi": "ייִדיש",
-	"yo": "Yorùbá", "zh": "中文", "zu": "isiZulu",
-}

@@ -3,21 +3,10 @@ package export
 import (
 	"regexp"
 	"strings"
+
+	"feedback/forms"
 )
 
-// xlsLanguageNames are the English names XLSForm columns give languages in
-// (label::English (en)). Old files name the language without its code
-// (label:English), so the reader maps a name back to a code with the same
-// table; the writer uses it to name a code, and a code it does not know is
-// named by itself (label::xx (xx)), which still reads back.
-var xlsLanguageNames = map[string]string{
-	"en": "English", "fr": "French", "es": "Spanish", "ru": "Russian", "zh": "Chinese",
-	"ar": "Arabic", "uz": "Uzbek", "ka": "Georgian", "kk": "Kazakh", "ky": "Kyrgyz",
-	"tg": "Tajik", "tk": "Turkmen", "az": "Azerbaijani", "hy": "Armenian", "tr": "Turkish",
-	"fa": "Persian", "de": "German", "it": "Italian", "pt": "Portuguese", "uk": "Ukrainian",
-	"hi": "Hindi", "ur": "Urdu", "bn": "Bengali", "ja": "Japanese", "ko": "Korean",
-	"id": "Indonesian", "sw": "Swahili", "mn": "Mongolian",
-}
 
 // xlsLanguageColumn is "Name (code)": the code is what counts.
 var (
@@ -37,10 +26,8 @@ func xlsLanguageOf(s string) string {
 		}
 		return strings.ToLower(lang)
 	}
-	for code, name := range xlsLanguageNames {
-		if strings.EqualFold(name, s) {
-			return code
-		}
+	if code := forms.LanguageByEnglishName(s); code != "" {
+		return code
 	}
 	if xlsLanguageCode.MatchString(s) {
 		return s
@@ -50,8 +37,8 @@ func xlsLanguageOf(s string) string {
 
 // xlsLanguageTitle names a code as the columns of an XLSForm do.
 func xlsLanguageTitle(code string) string {
-	name, ok := xlsLanguageNames[code]
-	if !ok {
+	name := forms.EnglishName(code)
+	if name == "" {
 		name = code
 	}
 	return name + " (" + code + ")"
