@@ -1,8 +1,11 @@
 package export_test
 
 import (
+	"bytes"
+	"fmt"
 	"html"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -267,4 +270,35 @@ func TestWorkbookDefaultFigures(t *testing.T) {
 			t.Fatalf("the seed should have small, large and five-people groups: %d small, %d shown, %d of five", small, shown, five)
 		}
 	})
+}
+
+// TestXLSFormRoundTripDefault takes a workshop of the shipped forms to an
+// XLSForm and back: every question, option, label, hint and scale the same.
+func TestXLSFormRoundTripDefault(t *testing.T) {
+	def := forms.Default()
+	slug := def.Workshops[0].Slug
+	var b bytes.Buffer
+	if err := export.WriteXLSForm(&b, def, slug); err != nil {
+		t.Fatal(err)
+	}
+	back, err := export.ParseXLSForm(slug+".xlsx", bytes.NewReader(b.Bytes()))
+	if err != nil {
+		t.Fatalf("the shipped form does not load back: %v", err)
+	}
+	describe := func(w *forms.Workshop) []string {
+		out := []string{fmt.Sprintf("%s %v", w.Slug, w.Title)}
+		for _, q := range w.Questions {
+			out = append(out, fmt.Sprintf("%s %s %v %v %v %d-%d %v %v %d", q.ID, q.Type, q.Required, q.Label, q.Hint, q.Min, q.Max, q.MinLabel, q.MaxLabel, q.MaxLength))
+			for _, o := range q.Options {
+				out = append(out, fmt.Sprintf("  %s %v", o.ID, o.Label))
+			}
+		}
+		return out
+	}
+	if len(back.Workshops) != 1 || !slices.Equal(back.Languages, def.Languages) {
+		t.Fatalf("workshops %d, languages %v", len(back.Workshops), back.Languages)
+	}
+	if got, want := describe(back.Workshops[0]), describe(def.Workshop(slug)); !slices.Equal(got, want) {
+		t.Errorf("round trip:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }

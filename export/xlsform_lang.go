@@ -7,7 +7,6 @@ import (
 	"feedback/forms"
 )
 
-
 // xlsLanguageColumn is "Name (code)": the code is what counts.
 var (
 	xlsLanguageColumn = regexp.MustCompile(`^(.*?)\s*\(\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*)\s*\)$`)
