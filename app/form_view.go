@@ -93,7 +93,18 @@ func (fp formPages) firstPageOf(errs map[string]string, page int) int {
 	return first
 }
 
+// page is the page q is on.
+func (fp formPages) page(q *forms.Question) int {
+	if fp.pageOf == nil {
+		return 1
+	}
+	return fp.pageOf[q.ID]
+}
+
 func pagesOf(w *forms.Workshop) formPages {
+	if !w.Conditional() {
+		return formPages{pages: [][]*forms.Question{w.Questions}} // one page: pageOf is not needed
+	}
 	fp := formPages{pages: w.Pages(), pageOf: map[string]int{}}
 	for i, qs := range fp.pages {
 		for _, q := range qs {
@@ -115,14 +126,14 @@ func (s *server) formView(w *forms.Workshop, lang, submissionID string, values m
 	var prev *forms.Section
 	for i, q := range w.Questions {
 		qv := s.questionView(q, lang, values[q.ID], errs[q.ID])
-		on := fp.pageOf[q.ID] == page
+		on := fp.page(q) == page
 		qv.Off = !on || !applies[q.ID]
 		if !on && applies[q.ID] {
 			for _, val := range values[q.ID] {
 				v.Carry = append(v.Carry, carried{Name: q.ID, Value: val})
 			}
 		}
-		if q.Section != nil && (q.Section != prev || (on && i > 0 && fp.pageOf[w.Questions[i-1].ID] != page)) {
+		if q.Section != nil && (q.Section != prev || (on && i > 0 && fp.page(w.Questions[i-1]) != page)) {
 			qv.Section = s.sectionView(q.Section, lang, q.Section == prev, qv.Off)
 		}
 		prev = q.Section

@@ -136,7 +136,7 @@ func (s *server) handleFormPost(c *fiber.Ctx) error {
 	in = w.Asked(in)
 	fp := pagesOf(w)
 	page, _ := strconv.Atoi(c.FormValue("page")) // 0: the whole form at once (form.js, the API's way)
-	if nav := c.FormValue("nav"); nav == "back" || (page > 0 && page < len(fp.pages)) {
+	if nav := c.FormValue("nav"); len(fp.pages) > 1 && (nav == "back" || (page > 0 && page < len(fp.pages))) {
 		if done, err := s.turnPage(c, w, lang, submissionID, in, fp, page, nav == "back"); done || err != nil {
 			return err
 		}

@@ -106,6 +106,9 @@ func (w *Workshop) Validate(in Input, _ string) (Answers, error) {
 // a follow-up she can no longer see. Answers to unknown questions are kept,
 // so that Validate still refuses them.
 func (w *Workshop) Asked(in Input) Input {
+	if !w.Conditional() {
+		return in // every question is asked: nothing to drop
+	}
 	applies := w.Applying(in)
 	out := make(Input, len(in))
 	for id, vals := range in {
@@ -119,9 +122,15 @@ func (w *Workshop) Asked(in Input) Input {
 // Applying says which questions are asked, given in: each question's
 // condition read against the answers before it that are valid.
 func (w *Workshop) Applying(in Input) map[string]bool {
+	applies := make(map[string]bool, len(w.Questions))
+	if !w.Conditional() {
+		for _, q := range w.Questions {
+			applies[q.ID] = true
+		}
+		return applies
+	}
 	v := validatorInstance()
 	answers := Answers{}
-	applies := make(map[string]bool, len(w.Questions))
 	for _, q := range w.Questions {
 		if !q.Applies(answers) {
 			continue

@@ -15,6 +15,18 @@ type Workshop struct {
 	Questionnaire string
 }
 
+// Conditional reports whether any question of the form has a condition (its
+// own or its section's): only then can answers stop applying, or the form
+// come in more than one page.
+func (w *Workshop) Conditional() bool {
+	for _, q := range w.Questions {
+		if q.Condition() != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // Pages splits the form into the pages a participant without JavaScript is
 // shown: a page ends before the first question whose condition (or its
 // section's) reads an answer given on that page, so that every page asks
