@@ -160,9 +160,12 @@ func TestAccessibility(t *testing.T) {
 		if got := eval[string](t, ctx, `document.querySelector('#refresh button').textContent + ' / ' + document.querySelector('.refresh-status').textContent`); got != "Resume updates / Updates paused: reload the page to see new responses." {
 			t.Errorf("after pausing: %q", got)
 		}
-		for _, p := range []string{"/admin/workshops", "/admin/posters"} {
+		for _, p := range []string{"/admin/workshops", "/admin/posters", "/admin/forms"} {
 			must(t, ctx, chromedp.Navigate(site.url+p))
 			audit(t, ctx, axe, p)
+			if p != "/admin/posters" { // A4 pages to print, not read on a phone
+				checkLayout(t, ctx, p)
+			}
 		}
 	})
 

@@ -214,6 +214,13 @@ func (s *server) questionView(q *forms.Question, lang string, given []string, er
 // of an other: true choice is worded by the catalogue.
 func (s *server) questionLabel(q *forms.Question, lang string) string {
 	if q.OtherOf != "" {
+		// "Where do you work? — Please specify": the page it is on may not
+		// show the choice it follows.
+		for _, p := range s.forms.Questions() {
+			if p.ID == q.OtherOf {
+				return s.questionLabel(p, lang) + " — " + s.text.T(lang, "other_specify")
+			}
+		}
 		return s.text.T(lang, "other_specify")
 	}
 	return q.Label.Get(lang)
