@@ -104,12 +104,22 @@ func main() {
 		if errors.Is(err, flagErrHelp) {
 			os.Exit(0)
 		}
+		var told toldError
+		if errors.As(err, &told) {
+			os.Exit(1) // already said, in words for the organizer
+		}
 		log.Error("feedback stopped", "err", err)
 		os.Exit(1)
 	}
 }
 
 var flagErrHelp = flag.ErrHelp
+
+// toldError is an error run has already written to stderr as plain text
+// (the problems -check finds), which main need not log again.
+type toldError struct{ error }
+
+func (e toldError) Unwrap() error { return e.error }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, log *slog.Logger) error {
 	cfg, err := parseConfig(args, getenv, stderr)
@@ -123,6 +133,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	formsName := forms.DefaultFileName
 	if cfg.Forms != "" {
 		if f, err = loadForms(cfg.Forms); err != nil { // an .xlsx is an XLSForm
+			if cfg.Check {
+				fmt.Fprintln(stderr, err)
+				return toldError{err}
+			}
 			return err
 		}
 		formsName = cfg.Forms
