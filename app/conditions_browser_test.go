@@ -129,3 +129,27 @@ func TestConditionsInBrowser(t *testing.T) {
 		})
 	}
 }
+
+// TestConditionsRestored: with JavaScript, a follow-up typed on the phone is
+// kept in its storage; after a reload the rating comes back, its follow-up
+// shows again with the text typed, and the response sent is the whole one.
+func TestConditionsRestored(t *testing.T) {
+	browser := newBrowser(t)
+	a := conditionsApp(t)
+	site := serveApp(t, a)
+	ctx := phone(t, browser)
+	must(t, ctx, chromedp.Navigate(site+"/w/plenary"))
+	waitFor(t, ctx, "the form", `document.querySelector('form.feedback') && document.readyState === 'complete'`, 10*time.Second)
+	must(t, ctx, chromedp.Click(chromedp.ID("f-rating-1")))
+	waitFor(t, ctx, "the follow-up", `!document.getElementById('q-went_wrong').hidden`, 5*time.Second)
+	must(t, ctx, chromedp.SendKeys(chromedp.ID("f-went_wrong"), "Too hot"))
+	must(t, ctx, chromedp.Reload())
+	waitFor(t, ctx, "the form again", `document.querySelector('form.feedback') && document.readyState === 'complete'`, 10*time.Second)
+	waitFor(t, ctx, "the restored follow-up", `!document.getElementById('q-went_wrong').hidden && document.getElementById('f-went_wrong').value === 'Too hot' && document.getElementById('f-rating-1').checked`, 5*time.Second)
+	must(t, ctx, chromedp.Click(chromedp.CSS("button.send")))
+	onThanks(t, ctx)
+	rs := storedResponses(t, a.db)
+	if len(rs) != 1 || rs[0].Answers["rating"].Number != 1 || rs[0].Answers["went_wrong"].Text != "Too hot" {
+		t.Fatalf("stored %+v", rs)
+	}
+}
