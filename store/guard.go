@@ -33,6 +33,13 @@ import (
 // INTO) back to the path, or, if another file has taken the path, beside it.
 // Meanwhile the store answers EUNAVAILABLE; it recovers by itself once the
 // copy is in place, or as soon as the directory is back if it went too.
+//
+// One recovery runs at a time (guard_recover.go), and it runs outside g.mu,
+// which guards only the guard's fields and is never held across a database
+// call (STYLE.md, 14): the request that finds the file gone marks a recovery
+// in g.rec and does the work; every other new connection waits for that
+// recovery's done channel, without the lock and for no longer than its own
+// context, and then takes its outcome.
 
 // settleWait bounds how long a request waits for the connections to a
 // vanished file to be handed back before it is told to try again.
@@ -48,11 +55,17 @@ type guard struct {
 
 	live atomic.Int64 // pool connections open, on any file
 
+	// mu guards the fields below, and nothing else: no database call, and
+	// no wait for one, happens while it is held.
 	mu     sync.Mutex
 	cur    os.FileInfo // the file the connections are on
-	keeper driver.Conn // holds cur open, to rescue it if it vanishes
+	keeper driver.Conn // holds cur open, to rescue it if it vanishes; nil while a recovery holds it
 	wal    os.FileInfo // cur's -wal, as the keeper found it
 	fault  string      // the fault last logged, to log each one once
+	rec    *recovery   // the recovery running, if one is
+	// beforeCopy, if set, runs in a recovery just before the keeper copies
+	// the old file, outside mu: tests use it to hold a recovery there.
+	beforeCopy func()
 
 	poolsMu sync.Mutex
 	pools   []*sql.DB
@@ -97,62 +110,31 @@ func (g *guard) open(dsn string) (*sql.DB, error) {
 // the guard may put it back.
 func noCreate(dsn string) string { return dsn + "&mode=rw" }
 
-// startKeeper opens the keeper connection on the current file. Without one
-// (it failed to open) a vanished file cannot be rescued, only waited for.
-func (g *guard) startKeeper() {
-	base, err := sqlite.NewConnector(noCreate(g.keeperDSN))
-	if err == nil {
-		g.keeper, err = base.Connect(context.Background())
-	}
-	if err == nil {
-		// A read opens the -wal, which the keeper then holds, and tells
-		// which file is cur's -wal.
-		_, err = g.keeper.(driver.ExecerContext).ExecContext(context.Background(), "SELECT count(*) FROM sqlite_schema", nil)
-		g.wal, _ = os.Stat(g.path + "-wal")
-	}
-	if err != nil {
-		if g.keeper != nil {
-			g.keeper.Close()
-		}
-		g.keeper = nil
-		g.log.Error("store: no keeper connection: a vanished database file could not be rescued", "db", g.path, "err", err)
-	}
-}
-
-// dropOldWAL runs once nothing is open on the old file any more. SQLite
-// leaves a moved database's -wal and -shm at the path (it cannot tell whose
-// they are), and the first connection to the new file would replay that -wal
-// into it. The old file's data is in the copy already, so its -wal goes; a
-// -wal of unknown origin is moved aside, not deleted. The -shm is only an
-// index, rebuilt from the -wal.
-func (g *guard) dropOldWAL(stamp string) {
-	os.Remove(g.path + "-shm")
-	fi, err := os.Stat(g.path + "-wal")
-	if err != nil {
-		return
-	}
-	if g.wal != nil && os.SameFile(fi, g.wal) || fi.Size() == 0 {
-		os.Remove(g.path + "-wal")
-		return
-	}
-	aside := g.path + ".wal-" + stamp
-	if err := os.Rename(g.path+"-wal", aside); err == nil {
-		g.log.Warn("store: moved a -wal of unknown origin away from the database", "db", g.path, "moved_to", aside)
-	}
-}
-
 // unavailable is the error every use of the store gets during a fault.
 func (g *guard) unavailable(format string, args ...any) error {
 	return &forms.Error{Code: forms.EUNAVAILABLE, Message: "storage unavailable", Err: fmt.Errorf("store: "+format, args...)}
 }
 
-// logFault logs a fault once, not at every request that meets it.
+// logFault logs a fault once, not at every request that meets it. The
+// caller holds g.mu (see faultOnce for one that does not).
 func (g *guard) logFault(msg string, args ...any) {
 	if g.fault == msg {
 		return
 	}
 	g.fault = msg
 	g.log.Error(msg, append([]any{"db", g.path}, args...)...)
+}
+
+// faultOnce is logFault for a caller that does not hold g.mu: the
+// bookkeeping takes the lock, the logging does not.
+func (g *guard) faultOnce(msg string, args ...any) {
+	g.mu.Lock()
+	first := g.fault != msg
+	g.fault = msg
+	g.mu.Unlock()
+	if first {
+		g.log.Error(msg, append([]any{"db", g.path}, args...)...)
+	}
 }
 
 // isCurrent reports whether the path still names the file fi.
@@ -164,77 +146,59 @@ func (g *guard) isCurrent(fi os.FileInfo) bool {
 // settle is called before any new connection opens: it returns nil when the
 // path names the file the guard knows, moves to the file now at the path once
 // nothing uses the old one (rescuing the old one first), or says why the
-// store is unavailable for now.
+// store is unavailable for now. While a recovery runs, it waits for it.
 func (g *guard) settle(ctx context.Context) error {
+	for {
+		g.mu.Lock()
+		rec, cur := g.rec, g.cur
+		g.mu.Unlock()
+		if rec != nil {
+			if err := g.await(ctx, rec); err != nil {
+				return err
+			}
+			continue
+		}
+		fi, err := os.Stat(g.path)
+		if err == nil && os.SameFile(fi, cur) {
+			return nil
+		}
+		missing := errors.Is(err, fs.ErrNotExist)
+		if err != nil && !missing {
+			g.faultOnce("store: database file cannot be reached", "err", err)
+			return g.unavailable("stat %s: %w", g.path, err)
+		}
+		if rec = g.claim(cur); rec != nil {
+			return g.recover(ctx, rec, missing)
+		}
+		// Another recovery started, or ended, since the look: look again.
+	}
+}
+
+// claim marks a recovery from the file cur as running, unless one runs
+// already or the guard has moved on from cur; it returns nil then.
+func (g *guard) claim(cur os.FileInfo) *recovery {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	fi, err := os.Stat(g.path)
-	if err == nil && os.SameFile(fi, g.cur) {
+	if g.rec != nil || g.cur != cur {
 		return nil
 	}
-	missing := errors.Is(err, fs.ErrNotExist)
-	if err != nil && !missing {
-		g.logFault("store: database file cannot be reached", "err", err)
-		return g.unavailable("stat %s: %w", g.path, err)
+	g.rec = &recovery{done: make(chan struct{})}
+	return g.rec
+}
+
+// await waits, without the lock, for the recovery rec to end or ctx to be
+// done. A recovery that failed fails its waiters too, with its error, rather
+// than each of them starting another; one cut short by its own caller's
+// context does not: the next one to look starts another.
+func (g *guard) await(ctx context.Context, rec *recovery) error {
+	select {
+	case <-rec.done:
+	case <-ctx.Done():
+		return g.unavailable("%s is being recovered: %w", g.path, ctx.Err())
 	}
-	// The old file is gone from the path. Close what still uses it; a
-	// connection busy with a statement (the checkpointer's, a read) closes
-	// when it is handed back, usually within milliseconds: wait a little
-	// for that rather than fail this request.
-	for deadline := time.Now().Add(settleWait); g.live.Load() > 0 && time.Now().Before(deadline) && ctx.Err() == nil; {
-		g.flushIdle()
-		if g.live.Load() > 0 {
-			time.Sleep(10 * time.Millisecond)
-		}
+	if rec.err != nil && !rec.retry {
+		return rec.err
 	}
-	if n := g.live.Load(); n > 0 {
-		g.logFault("store: database file vanished or was replaced; waiting for its connections to close", "open", n)
-		return g.unavailable("%s vanished or was replaced; %d connections still use it", g.path, n)
-	}
-	// Nothing writes to the old file any more: copy it out through the
-	// keeper, then let the keeper go.
-	if g.keeper != nil {
-		stamp := g.now().UTC().Format("20060102T150405.000Z")
-		target := g.path + ".vanished-" + stamp
-		if missing {
-			target = g.path + ".rescue-" + stamp
-		}
-		if err := vacuumInto(ctx, g.keeper, target); err != nil {
-			os.Remove(target)
-			g.logFault("store: database file vanished and cannot be rescued yet (is its directory there, and is there space?)", "err", err)
-			return g.unavailable("rescue %s: %w", g.path, err)
-		}
-		if missing {
-			if err := os.Rename(target, g.path); err != nil {
-				os.Remove(target)
-				g.logFault("store: database file vanished; its copy cannot be put back", "err", err)
-				return g.unavailable("restore %s: %w", g.path, err)
-			}
-			g.log.Warn("store: database file had vanished; restored it from the open connection, nothing lost", "db", g.path)
-		} else {
-			g.log.Warn("store: database file was replaced; now using the new file, the old one's data is kept beside it",
-				"db", g.path, "old_data", target)
-		}
-		// The last connection to the old file: closing it checkpoints
-		// into the old file and deletes the old -wal and -shm by name,
-		// before any connection opens the file now at the path.
-		g.keeper.Close()
-		g.keeper = nil
-		g.dropOldWAL(stamp)
-	} else if missing {
-		g.logFault("store: database file vanished; waiting for it to be put back")
-		return g.unavailable("%s is missing", g.path)
-	}
-	// A file moved here by an operator may be readable by others; the
-	// service carries on with it either way.
-	if err := tightenAll(g.log, g.path, "", "-wal", "-shm"); err != nil {
-		g.log.Error("store: the database file now in use may be readable by other local users", "db", g.path, "err", err)
-	}
-	if fi, err = os.Stat(g.path); err != nil {
-		return g.unavailable("stat %s: %w", g.path, err)
-	}
-	g.cur, g.fault = fi, ""
-	g.startKeeper()
 	return nil
 }
 
@@ -255,12 +219,11 @@ func (g *guard) flushIdle() {
 }
 
 // close is called once every pool is closed: if the file vanished and was
-// not rescued yet, this is the last chance, then the keeper goes.
+// not rescued yet, this is the last chance, then the keeper goes. settle
+// also waits for a recovery still running.
 func (g *guard) close() {
-	if !g.isCurrent(g.cur) {
-		if err := g.settle(context.Background()); err != nil {
-			g.log.Error("store: closing with the database file missing; its last state is lost unless restored from a backup", "db", g.path, "err", err)
-		}
+	if err := g.settle(context.Background()); err != nil {
+		g.log.Error("store: closing with the database file missing; its last state is lost unless restored from a backup", "db", g.path, "err", err)
 	}
 	// Closing the keeper checkpoints the file: not under the lock.
 	g.mu.Lock()
@@ -270,129 +233,4 @@ func (g *guard) close() {
 	if keeper != nil {
 		keeper.Close()
 	}
-}
-
-// vacuumInto copies the database c is on to a new file at target, made 0600
-// beforehand (VACUUM INTO takes an empty file as a new one): SQLite would
-// make it with its own default mode, readable by all.
-func vacuumInto(ctx context.Context, c driver.Conn, target string) error {
-	ex, ok := c.(driver.ExecerContext)
-	if !ok {
-		return errors.New("keeper cannot execute statements")
-	}
-	if err := createPrivate(target); err != nil {
-		return err
-	}
-	_, err := ex.ExecContext(ctx, "VACUUM INTO ?", []driver.NamedValue{{Ordinal: 1, Value: target}})
-	return err
-}
-
-// guardedConnector opens connections only when the guard has settled.
-type guardedConnector struct {
-	base driver.Connector
-	g    *guard
-}
-
-func (c *guardedConnector) Connect(ctx context.Context) (driver.Conn, error) {
-	if err := c.g.settle(ctx); err != nil {
-		return nil, err
-	}
-	conn, err := c.base.Connect(ctx)
-	if err != nil {
-		return nil, translate(err)
-	}
-	c.g.mu.Lock()
-	file := c.g.cur
-	c.g.mu.Unlock()
-	if !c.g.isCurrent(file) {
-		// The file went between the check and the open.
-		conn.Close()
-		return nil, c.g.unavailable("%s changed while connecting", c.g.path)
-	}
-	c.g.live.Add(1)
-	return &guardedConn{Conn: conn, g: c.g, file: file}, nil
-}
-
-func (c *guardedConnector) Driver() driver.Driver { return c.base.Driver() }
-
-// guardedConn is one connection and the file it opened. It forwards every
-// optional interface of the driver's connection (see sqlite.NewConnector).
-type guardedConn struct {
-	driver.Conn
-	g      *guard
-	file   os.FileInfo
-	closed atomic.Bool
-}
-
-// Unwrap lets sqlite.Limit and the like reach the driver's connection.
-func (c *guardedConn) Unwrap() driver.Conn { return c.Conn }
-
-func (c *guardedConn) Close() error {
-	if c.closed.CompareAndSwap(false, true) {
-		c.g.live.Add(-1)
-	}
-	return c.Conn.Close()
-}
-
-// ResetSession runs before a pooled connection is used again: one whose file
-// is no longer at the path is discarded (database/sql then opens another,
-// through the guard).
-func (c *guardedConn) ResetSession(ctx context.Context) error {
-	if !c.g.isCurrent(c.file) {
-		return driver.ErrBadConn
-	}
-	if r, ok := c.Conn.(driver.SessionResetter); ok {
-		return r.ResetSession(ctx)
-	}
-	return nil
-}
-
-// IsValid runs before a connection goes back to the pool.
-func (c *guardedConn) IsValid() bool {
-	if !c.g.isCurrent(c.file) {
-		return false
-	}
-	if v, ok := c.Conn.(driver.Validator); ok {
-		return v.IsValid()
-	}
-	return true
-}
-
-// BeginTx needs the driver's own BeginTx, which honours ctx and opts;
-// modernc's connection has it (TestGuardedConnBeginTx), so there is no
-// fallback to the deprecated Begin, which would drop both silently.
-func (c *guardedConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
-	b, ok := c.Conn.(driver.ConnBeginTx)
-	if !ok {
-		return nil, fmt.Errorf("store: begin: %T cannot begin a transaction with a context", c.Conn)
-	}
-	return b.BeginTx(ctx, opts)
-}
-
-func (c *guardedConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
-	if p, ok := c.Conn.(driver.ConnPrepareContext); ok {
-		return p.PrepareContext(ctx, query)
-	}
-	return c.Conn.Prepare(query)
-}
-
-func (c *guardedConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	if e, ok := c.Conn.(driver.ExecerContext); ok {
-		return e.ExecContext(ctx, query, args)
-	}
-	return nil, driver.ErrSkip
-}
-
-func (c *guardedConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	if q, ok := c.Conn.(driver.QueryerContext); ok {
-		return q.QueryContext(ctx, query, args)
-	}
-	return nil, driver.ErrSkip
-}
-
-func (c *guardedConn) Ping(ctx context.Context) error {
-	if p, ok := c.Conn.(driver.Pinger); ok {
-		return p.Ping(ctx)
-	}
-	return nil
 }
