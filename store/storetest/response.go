@@ -165,6 +165,13 @@ func testSaveAgain(t *testing.T, b Backend) {
 			t.Errorf("answers = %d", n)
 		}
 	})
+	testSaveConflict(t, b)
+}
+
+// testSaveConflict: a submission_id already stored for one workshop is
+// refused for another, and nothing is stored there.
+func testSaveConflict(t *testing.T, b Backend) {
+	ctx := context.Background()
 	t.Run("ErrSubmissionOfAnotherWorkshop", func(t *testing.T) {
 		s, place := mustOpen(t, b)
 		r := newResponse("alpha", sample())
