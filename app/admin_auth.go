@@ -24,6 +24,11 @@ import (
 //
 // Every admin page is registered on the one /admin group of routes.go, behind
 // requireAdmin; nothing else is needed.
+//
+// The volunteers who key paper sheets hold a second token, -entry-token,
+// which opens the entry pages (under entryPath) and nothing else: its Bearer
+// requests elsewhere are refused, and its session cookie is signed with a key
+// of its own and sent only to entryPath.
 
 const (
 	// sessionCookie names the rapporteur's session cookie.
@@ -37,12 +42,23 @@ const (
 	// adminLoginPath and adminLogoutPath stay reachable without a session.
 	adminLoginPath  = "/admin/login"
 	adminLogoutPath = "/admin/logout"
+	// entryCookie names the entry token's session cookie, scoped to
+	// entryPath, the pages the entry token opens.
+	entryCookie = "feedback_entry"
+	entryPath   = "/admin/entry"
+)
+
+// The roles a token or session gives: the rapporteur's, or the keyer's.
+const (
+	roleAdmin = "admin"
+	roleEntry = "entry"
 )
 
 // Locals keys set by requireAdmin for the handlers after it.
 const (
 	localAdminVia     = "admin_via"     // "bearer" or "cookie"
 	localAdminSession = "admin_session" // the session's nonce, for CSRF tokens
+	localAdminRole    = "admin_role"    // roleAdmin or roleEntry
 )
 
 // adminKey derives a key for one purpose from the admin token, so the token
@@ -51,6 +67,17 @@ const (
 func (s *server) adminKey(purpose string) []byte {
 	m := hmac.New(sha256.New, []byte(s.cfg.AdminToken))
 	m.Write([]byte("feedback/admin/" + purpose))
+	return m.Sum(nil)
+}
+
+// roleKey is adminKey for roleAdmin, and for roleEntry the same derived from
+// the entry token: changing either token ends only its own sessions.
+func (s *server) roleKey(role, purpose string) []byte {
+	if role != roleEntry {
+		return s.adminKey(purpose)
+	}
+	m := hmac.New(sha256.New, []byte(s.cfg.EntryToken))
+	m.Write([]byte("feedback/entry/" + purpose))
 	return m.Sum(nil)
 }
 
@@ -65,34 +92,53 @@ func mac(key []byte, parts ...string) []byte {
 
 var b64 = base64.RawURLEncoding
 
-// tokenMatches compares a presented token with the admin token in constant
-// time; hashing both first hides the token's length too. An empty admin token
-// (a misconfigured server) matches nothing.
-func (s *server) tokenMatches(presented string) bool {
-	if s.cfg.AdminToken == "" || presented == "" {
-		return false
+// tokenRole says whose token presented is: roleAdmin, roleEntry, or "" for
+// neither. Both are compared in constant time; hashing first hides their
+// length too. An empty token (a misconfigured server, or no entry token)
+// matches nothing.
+func (s *server) tokenRole(presented string) string {
+	if presented == "" {
+		return ""
 	}
 	a := sha256.Sum256([]byte(presented))
-	b := sha256.Sum256([]byte(s.cfg.AdminToken))
-	return subtle.ConstantTimeCompare(a[:], b[:]) == 1
+	match := func(token string) bool {
+		b := sha256.Sum256([]byte(token))
+		return token != "" && subtle.ConstantTimeCompare(a[:], b[:]) == 1
+	}
+	isAdmin, isEntry := match(s.cfg.AdminToken), match(s.cfg.EntryToken)
+	switch {
+	case isAdmin:
+		return roleAdmin
+	case isEntry:
+		return roleEntry
+	}
+	return ""
 }
 
-// newSession returns a cookie value "v1.<expiry>.<nonce>.<signature>".
-func (s *server) newSession(now time.Time) (string, error) {
+// isEntryPath reports whether path is one of the pages the entry token opens.
+func isEntryPath(path string) bool {
+	p := strings.ToLower(path)
+	return p == entryPath || strings.HasPrefix(p, entryPath+"/")
+}
+
+// newSession returns a cookie value "v1.<expiry>.<nonce>.<signature>" for a
+// session of role.
+func (s *server) newSession(role string, now time.Time) (string, error) {
 	nonce := make([]byte, 16)
 	if _, err := rand.Read(nonce); err != nil {
 		return "", err
 	}
 	exp := strconv.FormatInt(now.Add(sessionTTL).Unix(), 10)
 	n := b64.EncodeToString(nonce)
-	sig := b64.EncodeToString(mac(s.adminKey("session"), "v1", exp, n))
+	sig := b64.EncodeToString(mac(s.roleKey(role, "session"), "v1", exp, n))
 	return "v1." + exp + "." + n + "." + sig, nil
 }
 
-// checkSession returns the session's nonce when value is a cookie this
-// server (or a replica with the same token) signed and it has not expired.
-func (s *server) checkSession(value string, now time.Time) (string, bool) {
-	if s.cfg.AdminToken == "" {
+// checkSession returns the session's nonce when value is a cookie of role
+// this server (or a replica with the same token) signed and it has not
+// expired.
+func (s *server) checkSession(role, value string, now time.Time) (string, bool) {
+	if s.cfg.AdminToken == "" || role == roleEntry && s.cfg.EntryToken == "" {
 		return "", false
 	}
 	parts := strings.Split(value, ".")
@@ -100,7 +146,7 @@ func (s *server) checkSession(value string, now time.Time) (string, bool) {
 		return "", false
 	}
 	sig, err := b64.DecodeString(parts[3])
-	if err != nil || !hmac.Equal(sig, mac(s.adminKey("session"), "v1", parts[1], parts[2])) {
+	if err != nil || !hmac.Equal(sig, mac(s.roleKey(role, "session"), "v1", parts[1], parts[2])) {
 		return "", false
 	}
 	exp, err := strconv.ParseInt(parts[1], 10, 64)
@@ -110,26 +156,40 @@ func (s *server) checkSession(value string, now time.Time) (string, bool) {
 	return parts[2], true
 }
 
-// adminVia says how the request proved it is the rapporteur's: "bearer",
-// "cookie", or "" for neither. It also remembers the session for csrfToken.
+// adminVia says how the request proved it holds a token: "bearer",
+// "cookie", or "" for neither. It also remembers the session for csrfToken,
+// and the role (adminRole) for requireAdmin.
 func (s *server) adminVia(c *fiber.Ctx) string {
 	if via, ok := c.Locals(localAdminVia).(string); ok {
 		return via
 	}
-	via := ""
+	via, role := "", ""
 	if h := c.Get(fiber.HeaderAuthorization); h != "" {
 		scheme, tok, _ := strings.Cut(h, " ")
-		if strings.EqualFold(scheme, "Bearer") && s.bearerMatches(c, strings.TrimSpace(tok)) {
-			via = "bearer"
+		if strings.EqualFold(scheme, "Bearer") {
+			if role = s.bearerRole(c, strings.TrimSpace(tok)); role != "" {
+				via = "bearer"
+			}
 		}
-	} else if nonce, ok := s.checkSession(c.Cookies(sessionCookie), s.now()); ok {
-		via = "cookie"
+	} else if nonce, ok := s.checkSession(roleAdmin, c.Cookies(sessionCookie), s.now()); ok {
+		via, role = "cookie", roleAdmin
+		c.Locals(localAdminSession, nonce)
+	} else if nonce, ok := s.checkSession(roleEntry, c.Cookies(entryCookie), s.now()); ok {
+		via, role = "cookie", roleEntry
 		c.Locals(localAdminSession, nonce)
 	}
 	if via != "" {
 		c.Locals(localAdminVia, via)
+		c.Locals(localAdminRole, role)
 	}
 	return via
+}
+
+// adminRole is the role adminVia found: roleAdmin, roleEntry or "".
+func (s *server) adminRole(c *fiber.Ctx) string {
+	s.adminVia(c)
+	role, _ := c.Locals(localAdminRole).(string)
+	return role
 }
 
 // csrfToken returns the token that an admin form must send back in its hidden
@@ -147,7 +207,7 @@ func (s *server) csrfToken(c *fiber.Ctx) string {
 	if nonce == "" {
 		return ""
 	}
-	return b64.EncodeToString(mac(s.adminKey("csrf"), nonce))
+	return b64.EncodeToString(mac(s.roleKey(s.adminRole(c), "csrf"), nonce))
 }
 
 // checkCSRF refuses (403) a state-changing request authenticated by the
@@ -189,6 +249,9 @@ func (s *server) requireAdmin(c *fiber.Ctx) error {
 	}
 	if s.adminVia(c) == "" {
 		return s.unauthorized(c)
+	}
+	if s.adminRole(c) != roleAdmin && !isEntryPath(c.Path()) {
+		return fiber.NewError(fiber.StatusForbidden, "The entry token opens the paper entry pages only.")
 	}
 	if err := s.checkCSRF(c); err != nil {
 		return err
@@ -275,23 +338,30 @@ func (s *server) handleLogin(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusForbidden, "Log in from this site's own login page.")
 	}
 	next := c.FormValue("next")
-	ok, err := s.checkToken(c, strings.TrimSpace(c.FormValue("token")), "login form")
+	role, err := s.checkToken(c, strings.TrimSpace(c.FormValue("token")), "login form")
 	if err != nil { // a wrong token while the client must wait (limit_login.go)
 		return s.renderLogin(c, fiber.StatusTooManyRequests, next, err.Error())
 	}
-	if !ok {
+	if role == "" {
 		return s.renderLogin(c, fiber.StatusUnauthorized, next, "That token is not right. It was printed when the service started, or set with -admin-token.")
 	}
-	value, err := s.newSession(s.now())
+	value, err := s.newSession(role, s.now())
 	if err != nil {
 		return err
 	}
+	name, scope, to := sessionCookie, "/admin", safeNext(next)
+	if role == roleEntry {
+		name, scope = entryCookie, entryPath
+		if !isEntryPath(to) {
+			to = entryPath
+		}
+	}
 	c.Cookie(&fiber.Cookie{
-		Name: sessionCookie, Value: value, Path: "/admin",
+		Name: name, Value: value, Path: scope,
 		MaxAge: int(sessionTTL / time.Second), Expires: s.now().Add(sessionTTL),
 		HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Secure: c.Protocol() == "https",
 	})
-	return c.Redirect(safeNext(next), fiber.StatusSeeOther)
+	return c.Redirect(to, fiber.StatusSeeOther)
 }
 
 // handleLogout forgets the session in this browser. The cookie is signed,
@@ -301,9 +371,11 @@ func (s *server) handleLogout(c *fiber.Ctx) error {
 	if !sameOrigin(c) {
 		return fiber.NewError(fiber.StatusForbidden, "Log out from this site's own pages.")
 	}
-	c.Cookie(&fiber.Cookie{
-		Name: sessionCookie, Value: "", Path: "/admin", MaxAge: -1, Expires: time.Unix(0, 0),
-		HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Secure: c.Protocol() == "https",
-	})
+	for name, scope := range map[string]string{sessionCookie: "/admin", entryCookie: entryPath} {
+		c.Cookie(&fiber.Cookie{
+			Name: name, Value: "", Path: scope, MaxAge: -1, Expires: time.Unix(0, 0),
+			HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Secure: c.Protocol() == "https",
+		})
+	}
 	return c.Redirect(adminLoginPath, fiber.StatusSeeOther)
 }

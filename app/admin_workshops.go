@@ -17,6 +17,9 @@ type adminWorkshop struct {
 	Open          bool
 	Decided       bool // the organizer's decision overrides the schedule
 	Opens, Closes string
+	// Public says the results are published (results.go); PublicDecided,
+	// that the organizer decided so over the forms file's results: key.
+	Public, PublicDecided bool
 }
 
 func (s *server) handleAdminWorkshops(c *fiber.Ctx) error {
@@ -29,6 +32,9 @@ func (s *server) handleAdminWorkshops(c *fiber.Ctx) error {
 			return err
 		}
 		r := adminWorkshop{Slug: w.Slug, Title: w.Title.Get(forms.DefaultLanguage), Open: open, Decided: s.decided(w)}
+		if r.Public, r.PublicDecided, err = s.published(ctx, w); err != nil {
+			return err
+		}
 		if !w.OpensAt.IsZero() {
 			r.Opens = s.localTime(w.OpensAt)
 		}

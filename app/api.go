@@ -124,7 +124,7 @@ func (s *server) handleAPIResponse(c *fiber.Ctx) error {
 	// handed to the writer points into Fiber's reused request buffer.
 	in, unread := w.InputFromJSON(body.Answers, lang)
 	sid := strings.ToLower(body.SubmissionID)
-	saved, err := s.submit(c.UserContext(), submission{Workshop: w, SubmissionID: sid, Lang: lang, Input: in, Unread: unread})
+	saved, err := s.submit(c.UserContext(), submission{Workshop: w, SubmissionID: sid, Lang: lang, Source: forms.SourceAPI, Input: in, Unread: unread})
 	if forms.ErrorCode(err) == forms.ECONFLICT {
 		// To a client, a submission_id already used elsewhere is a field of
 		// its request that is wrong.

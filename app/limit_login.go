@@ -90,31 +90,32 @@ func (s *server) loginFailed(c *fiber.Ctx, via string) {
 	s.log.Warn("admin token refused", "client", s.clientIP(c), "via", via, "failures", n, "next_wait_s", int(loginWait(s.loginBase, n)/time.Second))
 }
 
-// checkToken is the one door for a token, from the login form or a Bearer
-// header: the right one is accepted at once; a wrong one is counted, or
-// refused with the 429 of loginGate while the client must wait.
-func (s *server) checkToken(c *fiber.Ctx, token, via string) (bool, error) {
-	if s.tokenMatches(token) {
-		return true, nil
+// checkToken is the one door for a token (the admin or the entry token),
+// from the login form or a Bearer header: a right one is accepted at once,
+// with its role; a wrong one is counted, or refused with the 429 of
+// loginGate while the client must wait.
+func (s *server) checkToken(c *fiber.Ctx, token, via string) (string, error) {
+	if role := s.tokenRole(token); role != "" {
+		return role, nil
 	}
 	if err := s.loginGate(c); err != nil {
-		return false, err
+		return "", err
 	}
 	s.loginFailed(c, via)
-	return false, nil
+	return "", nil
 }
 
 // localLoginThrottled holds the 429 of a wrong Bearer token refused by
 // loginGate, for unauthorized to answer it instead of a plain 401.
 const localLoginThrottled = "login_throttled"
 
-// bearerMatches checks a Bearer token through checkToken.
-func (s *server) bearerMatches(c *fiber.Ctx, token string) bool {
-	ok, err := s.checkToken(c, token, "bearer")
+// bearerRole checks a Bearer token through checkToken.
+func (s *server) bearerRole(c *fiber.Ctx, token string) string {
+	role, err := s.checkToken(c, token, "bearer")
 	if err != nil {
 		c.Locals(localLoginThrottled, err)
 	}
-	return ok
+	return role
 }
 
 // throttledError is the 429 for a request whose wrong Bearer token came

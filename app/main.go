@@ -32,6 +32,9 @@ type config struct {
 	DB         string
 	Forms      string
 	AdminToken string
+	// EntryToken opens the paper entry pages only (admin_entry.go), for the
+	// volunteers who key sheets; empty: only the admin token opens them.
+	EntryToken string
 	PublicURL  string
 	// MaxInFlight bounds the requests handled at once (0: defaultMaxInFlight).
 	MaxInFlight int
@@ -73,6 +76,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&c.DB, "db", env("FEEDBACK_DB", "data/feedback.db"), "SQLite database file, created on first start, or a postgres:// URL (FEEDBACK_DB)")
 	fs.StringVar(&c.Forms, "forms", env("FEEDBACK_FORMS", ""), "forms file (YAML); empty means the embedded default (FEEDBACK_FORMS)")
 	fs.StringVar(&c.AdminToken, "admin-token", env("FEEDBACK_ADMIN_TOKEN", ""), "rapporteur's token; empty means a random one printed at start (FEEDBACK_ADMIN_TOKEN)")
+	fs.StringVar(&c.EntryToken, "entry-token", env("FEEDBACK_ENTRY_TOKEN", ""), "token that opens the paper entry pages (/admin/entry) only, for volunteers keying sheets; empty means none (FEEDBACK_ENTRY_TOKEN)")
 	fs.StringVar(&c.PublicURL, "public-url", env("FEEDBACK_PUBLIC_URL", "http://localhost:8080"), "public base URL that QR codes point at (FEEDBACK_PUBLIC_URL)")
 	fs.IntVar(&c.MaxInFlight, "max-in-flight", envInt(getenv, "FEEDBACK_MAX_IN_FLIGHT"), "requests handled at once before answering 503 + Retry-After; 0 means 256 (FEEDBACK_MAX_IN_FLIGHT)")
 	fs.StringVar(&c.Locales, "locales", env("FEEDBACK_LOCALES", ""), "folder of <code>.yaml locale files: interface text for languages beyond the seven shipped, or changes to theirs (FEEDBACK_LOCALES)")
@@ -90,6 +94,14 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	if n := utf8.RuneCountInString(c.AdminToken); n > 0 && n < minAdminToken {
 		return c, fmt.Errorf("-admin-token is %d characters long: it must be at least %d, so that nobody can guess it. "+
 			"Leave it unset to have a random 192-bit token made and printed at start, or make one with: openssl rand -hex 24", n, minAdminToken)
+	}
+	c.EntryToken = strings.TrimSpace(c.EntryToken)
+	if n := utf8.RuneCountInString(c.EntryToken); n > 0 && n < minAdminToken {
+		return c, fmt.Errorf("-entry-token is %d characters long: it must be at least %d, so that nobody can guess it. "+
+			"Make one with: openssl rand -hex 24", n, minAdminToken)
+	}
+	if c.EntryToken != "" && c.EntryToken == c.AdminToken {
+		return c, errors.New("-entry-token must differ from -admin-token: it opens the paper entry pages only")
 	}
 	var err error
 	if c.TrustedProxies, err = parseProxies(*proxies); err != nil {

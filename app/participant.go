@@ -100,6 +100,12 @@ func (s *server) renderClosed(c *fiber.Ctx, w *forms.Workshop, lang string, stat
 	if status != fiber.StatusOK {
 		data["Body"] = s.text.T(lang, forms.MsgClosed)
 	}
+	// A closed workshop whose results are published links to them (results.go).
+	if public, _, err := s.published(c.UserContext(), w); err != nil {
+		s.log.Warn("closed page without its results link", "workshop", w.Slug, "err", err)
+	} else if public {
+		data["Results"] = "/results/" + w.Slug
+	}
 	return s.render(c, status, "message", s.page(c, lang, s.text.T(lang, "closed_title"), data))
 }
 
@@ -141,7 +147,7 @@ func (s *server) handleFormPost(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	_, err = s.submit(c.UserContext(), submission{Workshop: w, SubmissionID: submissionID, Lang: lang, Input: in})
+	_, err = s.submit(c.UserContext(), submission{Workshop: w, SubmissionID: submissionID, Lang: lang, Source: forms.SourceWeb, Input: in})
 	msg, errs := s.text.Messages(lang, err)
 	again := func(status int, errs map[string]string, notice string) error {
 		return s.renderFormAgain(c, w, lang, submissionID, in, errs, status, notice, fp.firstPageOf(errs, page))

@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	"github.com/gofiber/fiber/v2"
+
+	"feedback/forms"
 	qrcode "github.com/skip2/go-qrcode"
 )
 
@@ -114,12 +116,18 @@ func (s *server) handleQRSVG(c *fiber.Ctx) error {
 	return s.sendQR(c, "image/svg+xml; charset=utf-8", true)
 }
 
-func (s *server) sendQR(c *fiber.Ctx, ctype string, svg bool) error {
+// workshopQR is the request's workshop and its QR code.
+func (s *server) workshopQR(c *fiber.Ctx) (*forms.Workshop, *qrCode, error) {
 	w, err := s.workshop(c)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	q, err := s.qrFor(w.Slug)
+	return w, q, err
+}
+
+func (s *server) sendQR(c *fiber.Ctx, ctype string, svg bool) error {
+	_, q, err := s.workshopQR(c)
 	if err != nil {
 		return err
 	}

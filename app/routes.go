@@ -19,6 +19,9 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/w/:slug/thanks", s.handleThanks)
 	app.Get("/w/:slug/qr.png", s.handleQRPNG)
 	app.Get("/w/:slug/qr.svg", s.handleQRSVG)
+	app.Get("/results/:slug.json", s.handleResultsJSON) // before /results/:slug, which would take "x.json" for a slug
+	app.Get("/results/:slug", s.handleResults)
+	app.Get("/w/:slug/paper", s.handlePaper)
 
 	// The JSON API.
 	api := app.Group("/api/v1")
@@ -39,7 +42,13 @@ func (s *server) routes(app *fiber.App) {
 	adm.Get("/backup.db", s.handleBackup)
 	adm.Get("/workshops", s.handleAdminWorkshops)
 	adm.Post("/workshops/:slug", s.handleAdminWorkshopSet)
+	adm.Post("/workshops/:slug/results", s.handleAdminResultsSet)
 	adm.Get("/posters", s.handlePosters)
 	adm.Get("/forms", s.handleAdminForms)
 	adm.Get("/forms/:slug.xlsx", s.handleFormXLSForm)
+	// Paper entry: the entry token opens these and nothing else.
+	adm.Get("/entry", s.handleEntryIndex)
+	adm.Get("/entry/:slug", s.handleEntry)
+	adm.Post("/entry/:slug", s.handleEntryPost)
+	adm.Post("/entry/:slug/remove", s.handleEntryRemove)
 }

@@ -18,7 +18,10 @@ type submission struct {
 	Workshop     *forms.Workshop
 	SubmissionID string // lower case
 	Lang         string // the participant's language, stored with the response
-	Input        forms.Input
+	// Source is the way in (forms.SourceWeb, SourceAPI, SourcePaper),
+	// stored with the response; empty is the form's.
+	Source string
+	Input  forms.Input
 	// Unread holds per-question problems for answers the way in could not
 	// read (a JSON number where a list was expected): the response is
 	// invalid whatever else it holds.
@@ -34,12 +37,16 @@ type submission struct {
 // say what to tell the participant by message keys (catalog.Messages).
 func (s *server) submit(ctx context.Context, sub submission) (store.Saved, error) {
 	w, lang := sub.Workshop, sub.Lang
-	open, err := s.openNow(ctx, w)
-	if err != nil {
-		return store.Saved{}, err
-	}
-	if !open {
-		return store.Saved{}, &forms.Error{Code: forms.ECLOSED, Key: forms.MsgClosed}
+	// A paper sheet was filled in while the workshop was open; staff key
+	// it afterwards, often once the form is closed.
+	if sub.Source != forms.SourcePaper {
+		open, err := s.openNow(ctx, w)
+		if err != nil {
+			return store.Saved{}, err
+		}
+		if !open {
+			return store.Saved{}, &forms.Error{Code: forms.ECLOSED, Key: forms.MsgClosed}
+		}
 	}
 	fields := map[string]forms.Problem{}
 	if !forms.ValidSubmissionID(sub.SubmissionID) {
@@ -63,7 +70,7 @@ func (s *server) submit(ctx context.Context, sub submission) (store.Saved, error
 	if len(fields) > 0 {
 		return store.Saved{}, invalid(fields)
 	}
-	r := &forms.Response{SubmissionID: sub.SubmissionID, Workshop: w.Slug, Lang: lang,
+	r := &forms.Response{SubmissionID: sub.SubmissionID, Workshop: w.Slug, Lang: lang, Source: sub.Source,
 		Answers: s.keepRetiredAnswers(ctx, w, sub.SubmissionID, answers)}
 	saved, err := s.db.SaveResponse(ctx, r)
 	return saved, s.saveError(w, err)

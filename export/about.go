@@ -62,6 +62,12 @@ func (a *aboutSheet) counts() {
 	}
 	a.kv("Workshops", func() { a.text(2, a.row, scope, 0) })
 	a.kv("Responses", func() { a.int(2, a.row, wb.tally.All.Responses, st.count) })
+	for _, src := range forms.Sources {
+		a.kv("Responses by source: "+src, func() {
+			a.int(2, a.row, wb.sources[""][src], st.count)
+			a.text(4, a.row, sourceHow[src], st.small)
+		})
+	}
 	if wb.tally.Unknown > 0 {
 		a.kv("Responses to workshops no longer in the forms file", func() {
 			a.int(2, a.row, wb.tally.Unknown, st.count)
@@ -90,7 +96,7 @@ func (a *aboutSheet) sheets() {
 		{"one per workshop", perWorkshop + "charts of the distributions."},
 		{SheetKeyQuotes, "The comments starred on the dashboard, by workshop."},
 		{SheetComments, "Every non-empty text answer (the words given for an \"Other (please specify)\" too), with a filter on each column."},
-		{SheetResponses, "One row per response: submission_id, workshop, submitted at (UTC), language, then one column per question id (a multiple choice lists option ids joined with \"; \")."},
+		{SheetResponses, "One row per response: submission_id, workshop, submitted at (UTC), language, source (web, api or paper), then one column per question id (a multiple choice lists option ids joined with \"; \")."},
 		{SheetAbout, "This codebook."},
 	}
 	for _, sh := range sheets {

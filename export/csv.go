@@ -51,6 +51,7 @@ func WriteCSV(ctx context.Context, w io.Writer, f *forms.Forms, src Source, opt 
 		record[1] = csvText(r.Workshop)
 		record[2] = r.SubmittedAt.UTC().Format(time.RFC3339)
 		record[3] = csvText(r.Lang)
+		record[4] = csvText(r.Source)
 		for i, q := range qs {
 			a, ok := r.Answers[q.ID]
 			switch v := rawValue(q, a, ok).(type) {

@@ -52,7 +52,7 @@ func TestCSV(t *testing.T) {
 			if slug != "" {
 				qs = f.Workshop(slug).Questions
 			}
-			head := []string{"submission_id", "workshop", "submitted_at_utc", "language"}
+			head := []string{"submission_id", "workshop", "submitted_at_utc", "language", "source"}
 			for _, q := range qs {
 				head = append(head, q.ID)
 			}
@@ -68,7 +68,7 @@ func TestCSV(t *testing.T) {
 			}
 			formulas := 0
 			for i, r := range rs {
-				want := []string{r.SubmissionID, r.Workshop, r.SubmittedAt.UTC().Format(time.RFC3339), r.Lang}
+				want := []string{r.SubmissionID, r.Workshop, r.SubmittedAt.UTC().Format(time.RFC3339), r.Lang, r.Source}
 				for _, q := range qs {
 					a, ok := r.Answers[q.ID]
 					switch {

@@ -267,7 +267,7 @@ func TestWorkbookDeclaredFigures(t *testing.T) {
 		for i, h := range resp[0] {
 			col[h] = i
 		}
-		want := []string{"submission_id", "workshop", "submitted_at_utc", "language"}
+		want := []string{"submission_id", "workshop", "submitted_at_utc", "language", "source"}
 		for _, q := range f.Questions() {
 			want = append(want, q.ID)
 		}

@@ -71,6 +71,8 @@ func (wb *Workbook) writeOverview() error {
 	o.line(wb.tally.All, true)
 	o.row += 2
 	o.note()
+	o.row += 2
+	o.sources()
 	o.chart(firstRow, lastRow)
 	return o.done("overview sheet")
 }

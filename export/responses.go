@@ -13,7 +13,7 @@ import (
 
 // rawHeader is the first columns of the Responses sheet and the CSV, before
 // one column per question (named by its stable id).
-var rawHeader = []string{"submission_id", "workshop", "submitted_at_utc", "language"}
+var rawHeader = []string{"submission_id", "workshop", "submitted_at_utc", "language", "source"}
 
 // rawQuestions are the question columns of the raw data: every question of
 // the forms file in the order first asked, or one workshop's questions.
@@ -103,9 +103,11 @@ func (wb *Workbook) stream(ctx context.Context, src Source) error {
 	err = pipeline(ctx, src, wb.inExport, func(r *forms.Response) error {
 		wb.tally.Add(r)
 		wb.countRetired(r)
+		wb.countSource(r)
 		row++
 		dateCell.Value = excelTime(r.SubmittedAt)
 		values[0], values[1], values[2], values[3] = wb.rawCell(r.SubmissionID), wb.rawCell(r.Workshop), dateCell, wb.rawCell(r.Lang)
+		values[4] = wb.rawCell(r.Source)
 		for i, q := range qs {
 			a, ok := r.Answers[q.ID]
 			values[len(rawHeader)+i] = wb.rawCell(rawValue(q, a, ok))
@@ -133,7 +135,7 @@ func (wb *Workbook) stream(ctx context.Context, src Source) error {
 }
 
 func (wb *Workbook) startResponses(sw *excelize.StreamWriter, qs []*forms.Question) error {
-	widths := []float64{38, 26, 20, 10}
+	widths := []float64{38, 26, 20, 10, 8}
 	for _, q := range qs {
 		w := 12.0
 		switch {

@@ -151,6 +151,7 @@ func seedForms(t testing.TB, f *forms.Forms, counts map[string]int, answers func
 				SubmissionID: fmt.Sprintf("00000000-0000-4000-8000-%012d", global),
 				Workshop:     w.Slug,
 				Lang:         lang,
+				Source:       forms.Sources[global%len(forms.Sources)],
 				SubmittedAt:  seedStart.Add(time.Duration(global) * time.Minute),
 				Answers:      a,
 			}

@@ -84,6 +84,7 @@ type Workbook struct {
 	retired   map[string][]*retiredCount // by workshop slug, see changes.go
 	comments  int
 	quotes    []quote
+	sources   map[string]map[string]int // by workshop slug ("" for all), then source
 }
 
 // quote is a starred comment, kept for the Key quotes sheet.

@@ -539,7 +539,7 @@ func TestWorkbook(t *testing.T) {
 		b := b.with(t)
 		rows := b.rows("Responses")
 		qs := f.Questions()
-		head := []string{"submission_id", "workshop", "submitted_at_utc", "language"}
+		head := []string{"submission_id", "workshop", "submitted_at_utc", "language", "source"}
 		for _, q := range qs {
 			head = append(head, q.ID)
 		}
@@ -551,7 +551,7 @@ func TestWorkbook(t *testing.T) {
 		}
 		for i, r := range s.responses {
 			row := append(rows[i+1], make([]string, len(head))...)
-			want := []string{r.SubmissionID, r.Workshop, r.SubmittedAt.Format("2006-01-02 15:04:05"), r.Lang}
+			want := []string{r.SubmissionID, r.Workshop, r.SubmittedAt.Format("2006-01-02 15:04:05"), r.Lang, r.Source}
 			for _, q := range qs {
 				a, ok := r.Answers[q.ID]
 				switch {
@@ -578,7 +578,7 @@ func TestWorkbook(t *testing.T) {
 			}
 			for j, q := range qs {
 				if _, ok := r.Answers[q.ID]; ok && q.IsScore() {
-					b.num("Responses", c(5+j, i+2))
+					b.num("Responses", c(6+j, i+2))
 				}
 			}
 		}

@@ -67,6 +67,7 @@ type fileWorkshop struct {
 	OpensAt       *time.Time     `yaml:"opens_at"`
 	ClosesAt      *time.Time     `yaml:"closes_at"`
 	Questionnaire string         `yaml:"questionnaire"`
+	Results       string         `yaml:"results"`
 	Questions     []fileQuestion `yaml:"questions"`
 }
 
@@ -236,6 +237,13 @@ func (p *parser) workshop(ff *fileForms, i int, shared []*Question, named map[st
 	}
 	if !w.OpensAt.IsZero() && !w.ClosesAt.IsZero() && !w.ClosesAt.After(w.OpensAt) {
 		return nil, p.fail(append(path, "closes_at"), "workshop %q closes_at must be after opens_at", fw.Slug)
+	}
+	switch fw.Results {
+	case "":
+	case ResultsPublic:
+		w.ResultsPublic = true
+	default:
+		return nil, p.fail(append(path, "results"), "workshop %q: results must be %s (or left out), not %q", fw.Slug, ResultsPublic, fw.Results)
 	}
 	switch fw.Questionnaire {
 	case "":

@@ -206,6 +206,8 @@ func TestParseErrors(t *testing.T) {
 			`f.yaml:2: question id "submission_id" must start with a letter and use only a-z, 0-9 and _ (and not be submission_id, lang, csrf, page or nav)`},
 		{"ErrNotANumber", "questions:\n  - {id: q, type: rating, label: Q, max: ten}\nworkshops:\n  - {slug: a, title: A}\n",
 			`f.yaml:2: cannot read "ten" as a whole number`},
+		{"ErrResults", "questions:\n  - {id: q, type: text, label: Q}\nworkshops:\n  - slug: a\n    title: A\n    results: yes\n",
+			`f.yaml:6: workshop "a": results must be public (or left out), not "yes"`},
 		{"ErrCloseBeforeOpen", "questions:\n  - {id: q, type: text, label: Q}\nworkshops:\n  - slug: a\n    title: A\n    opens_at: 2025-06-24T10:00:00Z\n    closes_at: 2025-06-24T09:00:00Z\n",
 			`f.yaml:7: workshop "a" closes_at must be after opens_at`},
 		{"ErrTypeClash", "workshops:\n  - slug: a\n    title: A\n    questions: [{id: q, type: text, label: Q}]\n  - slug: b\n    title: B\n    questions: [{id: q, type: rating, label: Q}]\n",

@@ -15,8 +15,22 @@ type Response struct {
 	Workshop     string
 	Lang         string
 	SubmittedAt  time.Time
-	Answers      Answers
+	// Source is the way the response came in (SourceWeb, SourceAPI,
+	// SourcePaper), so that the rapporteur can tell keyed paper sheets from
+	// answers given on a phone; empty is stored as SourceWeb.
+	Source  string
+	Answers Answers
 }
+
+// The ways a response comes in, as stored in Response.Source.
+const (
+	SourceWeb   = "web"   // the participant's form
+	SourceAPI   = "api"   // the JSON API
+	SourcePaper = "paper" // a paper sheet keyed by staff
+)
+
+// Sources lists the ways in, in the order the workbook counts them.
+var Sources = []string{SourceWeb, SourceAPI, SourcePaper}
 
 // Answer is the answer to one question. Which field holds it depends on the
 // question's type: Number for a score, Choices (option ids) for a choice, Text

@@ -13,6 +13,10 @@ type Workshop struct {
 	// Questionnaire names the list of questions the workshop asks before its
 	// own: "" for the default one, "none" for only its own.
 	Questionnaire string
+	// ResultsPublic is the forms file's results: public: once the workshop
+	// is closed, its figures are given back to the public (results.go);
+	// the organizer's decision wins over it.
+	ResultsPublic bool
 }
 
 // Conditional reports whether any question of the form has a condition (its

@@ -19,10 +19,10 @@ import (
 // or roll back, so two replicas can never both store it.
 const pgInsertResponse = `
 WITH r AS (
-    INSERT INTO responses (public_id, submission_id, workshop, lang, submitted_at, updated_at)
+    INSERT INTO responses (public_id, submission_id, workshop, lang, submitted_at, updated_at, source)
     VALUES ($1, $2, $3, $4,
             coalesce($5::timestamptz, date_trunc('milliseconds', now())),
-            date_trunc('milliseconds', now()))
+            date_trunc('milliseconds', now()), $10)
     ON CONFLICT (submission_id) DO NOTHING
     RETURNING id
 ), a AS (
@@ -127,7 +127,7 @@ func (p *Postgres) saveAlone(ctx context.Context, r *forms.Response, cols answer
 		}
 		var inserted int
 		err = p.pool.QueryRow(ctx, pgInsertResponse, pub.String(), r.SubmissionID, r.Workshop, r.Lang, at,
-			cols.question, cols.number, cols.option, cols.text).Scan(&inserted)
+			cols.question, cols.number, cols.option, cols.text, sourceOf(r)).Scan(&inserted)
 		if err != nil {
 			return Saved{}, translatePG(fmt.Errorf("store: save response: %w", err))
 		}
@@ -263,8 +263,8 @@ func (p *Postgres) ResponseBySubmission(ctx context.Context, submissionID string
 		r     forms.Response
 	)
 	err := p.pool.QueryRow(ctx,
-		`SELECT id, public_id, submission_id, workshop, lang, submitted_at FROM responses WHERE submission_id = $1`, submissionID).
-		Scan(&rowID, &r.ID, &r.SubmissionID, &r.Workshop, &r.Lang, &r.SubmittedAt)
+		`SELECT id, public_id, submission_id, workshop, lang, submitted_at, source FROM responses WHERE submission_id = $1`, submissionID).
+		Scan(&rowID, &r.ID, &r.SubmissionID, &r.Workshop, &r.Lang, &r.SubmittedAt, &r.Source)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, &forms.Error{Code: forms.ENOTFOUND, Message: "no such response"}
 	}
@@ -287,7 +287,7 @@ func (p *Postgres) EachResponse(ctx context.Context, f Filter, fn func(r *forms.
 	if err := p.checkOpen(); err != nil {
 		return err
 	}
-	query := `SELECT r.id, r.public_id, r.submission_id, r.workshop, r.lang, r.submitted_at,
+	query := `SELECT r.id, r.public_id, r.submission_id, r.workshop, r.lang, r.submitted_at, r.source,
 	                 a.question, a.number, a.option, a.text
 	          FROM responses r LEFT JOIN answers a ON a.response_id = r.id`
 	var args []any
@@ -313,7 +313,7 @@ func (p *Postgres) EachResponse(ctx context.Context, f Filter, fn func(r *forms.
 			number       *int32
 			option, text *string
 		)
-		if err := rows.Scan(&rowID, &r.ID, &r.SubmissionID, &r.Workshop, &r.Lang, &r.SubmittedAt, &question, &number, &option, &text); err != nil {
+		if err := rows.Scan(&rowID, &r.ID, &r.SubmissionID, &r.Workshop, &r.Lang, &r.SubmittedAt, &r.Source, &question, &number, &option, &text); err != nil {
 			return translatePG(fmt.Errorf("store: read responses: %w", err))
 		}
 		if rowID != curID {
@@ -335,6 +335,33 @@ func (p *Postgres) EachResponse(ctx context.Context, f Filter, fn func(r *forms.
 	}
 	if cur != nil {
 		return fn(cur)
+	}
+	return nil
+}
+
+// pgDeleteResponse removes a response and its answers in one statement (the
+// answers have no foreign key to cascade; stars and changes do).
+const pgDeleteResponse = `
+WITH r AS (
+    DELETE FROM responses WHERE public_id = $1 RETURNING id
+), a AS (
+    DELETE FROM answers WHERE response_id IN (SELECT id FROM r)
+)
+SELECT count(*) FROM r`
+
+// DeleteResponse removes the response with public id id, with its answers,
+// stars and changes, as the SQLite store does. ENOTFOUND when there is no
+// such response.
+func (p *Postgres) DeleteResponse(ctx context.Context, id string) error {
+	if err := p.checkOpen(); err != nil {
+		return err
+	}
+	var n int
+	if err := p.pool.QueryRow(ctx, pgDeleteResponse, id).Scan(&n); err != nil {
+		return translatePG(fmt.Errorf("store: delete response: %w", err))
+	}
+	if n == 0 {
+		return &forms.Error{Code: forms.ENOTFOUND, Message: "no such response"}
 	}
 	return nil
 }

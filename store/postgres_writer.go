@@ -26,12 +26,12 @@ import (
 // Answers find their response through its public id, made for this insert.
 const pgInsertBatch = `
 WITH input AS (
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
-        WITH ORDINALITY AS i (public_id, submission_id, workshop, lang, submitted_at, n)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $12::text[])
+        WITH ORDINALITY AS i (public_id, submission_id, workshop, lang, submitted_at, source, n)
 ), r AS (
-    INSERT INTO responses (public_id, submission_id, workshop, lang, submitted_at, updated_at)
+    INSERT INTO responses (public_id, submission_id, workshop, lang, submitted_at, updated_at, source)
     SELECT public_id, submission_id, workshop, lang,
-           coalesce(submitted_at, date_trunc('milliseconds', now())), date_trunc('milliseconds', now())
+           coalesce(submitted_at, date_trunc('milliseconds', now())), date_trunc('milliseconds', now()), source
     FROM input ORDER BY n
     ON CONFLICT (submission_id) DO NOTHING
     RETURNING id, public_id
@@ -156,6 +156,7 @@ func (p *Postgres) fill(batch []*pgJob) []*pgJob {
 func (p *Postgres) insertBatch(batch []*pgJob) {
 	var (
 		pub, sid, workshop, lang []string
+		source                   []string
 		at                       []*time.Time
 		aPub, aQuestion          []string
 		aPos                     []int32
@@ -173,6 +174,7 @@ func (p *Postgres) insertBatch(batch []*pgJob) {
 		live = append(live, j)
 		pub, sid = append(pub, j.publicID), append(sid, j.r.SubmissionID)
 		workshop, lang, at = append(workshop, j.r.Workshop), append(lang, j.r.Lang), append(at, j.at)
+		source = append(source, sourceOf(j.r))
 		for i := range j.cols.question {
 			aPub, aPos = append(aPub, j.publicID), append(aPos, int32(i+1))
 			aQuestion, aNumber = append(aQuestion, j.cols.question[i]), append(aNumber, j.cols.number[i])
@@ -186,7 +188,7 @@ func (p *Postgres) insertBatch(batch []*pgJob) {
 	defer cancel()
 	created := make(map[string]bool, len(live))
 	rows, err := p.pool.Query(ctx, pgInsertBatch, pub, sid, workshop, lang, at,
-		aPub, aPos, aQuestion, aNumber, aOption, aText)
+		aPub, aPos, aQuestion, aNumber, aOption, aText, source)
 	if err == nil {
 		for rows.Next() {
 			var id string

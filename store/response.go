@@ -59,6 +59,15 @@ func (db *DB) SaveResponse(ctx context.Context, r *forms.Response) (Saved, error
 	}
 }
 
+// sourceOf is the source stored for r: a response that names none came from
+// the form, as every response did before sources were stored.
+func sourceOf(r *forms.Response) string {
+	if r.Source == "" {
+		return forms.SourceWeb
+	}
+	return r.Source
+}
+
 type queryer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
@@ -94,8 +103,8 @@ func (db *DB) ResponseBySubmission(ctx context.Context, submissionID string) (*f
 		millis int64
 	)
 	err := db.read.QueryRowContext(ctx,
-		`SELECT id, public_id, submission_id, workshop, lang, submitted_at FROM responses WHERE submission_id = ?`, submissionID).
-		Scan(&rowID, &r.ID, &r.SubmissionID, &r.Workshop, &r.Lang, &millis)
+		`SELECT id, public_id, submission_id, workshop, lang, submitted_at, source FROM responses WHERE submission_id = ?`, submissionID).
+		Scan(&rowID, &r.ID, &r.SubmissionID, &r.Workshop, &r.Lang, &millis, &r.Source)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, &forms.Error{Code: forms.ENOTFOUND, Message: "no such response"}
 	}
@@ -121,7 +130,7 @@ func (db *DB) EachResponse(ctx context.Context, f Filter, fn func(r *forms.Respo
 	// Two cursors merged by response id instead of one join: the join repeats
 	// a response's four strings on every one of its answer rows, and making
 	// those strings was most of the time a large export spent reading.
-	respQuery := `SELECT id, public_id, submission_id, workshop, lang, submitted_at FROM responses`
+	respQuery := `SELECT id, public_id, submission_id, workshop, lang, submitted_at, source FROM responses`
 	ansQuery := `SELECT response_id, question, number, option, text FROM answers ORDER BY response_id, rowid`
 	var args []any
 	if f.Workshop != "" {
@@ -157,7 +166,7 @@ func (db *DB) EachResponse(ctx context.Context, f Filter, fn func(r *forms.Respo
 			rowID, millis int64
 			r             forms.Response
 		)
-		if err := resps.Scan(&rowID, &r.ID, &r.SubmissionID, &r.Workshop, &r.Lang, &millis); err != nil {
+		if err := resps.Scan(&rowID, &r.ID, &r.SubmissionID, &r.Workshop, &r.Lang, &millis, &r.Source); err != nil {
 			return translate(fmt.Errorf("store: read responses: %w", err))
 		}
 		r.SubmittedAt = time.UnixMilli(millis).UTC()
@@ -189,6 +198,22 @@ func (db *DB) EachResponse(ctx context.Context, f Filter, fn func(r *forms.Respo
 	}
 	if err := answers.Err(); err != nil {
 		return translate(fmt.Errorf("store: read answers: %w", err))
+	}
+	return nil
+}
+
+// DeleteResponse removes the response with public id id, with its answers,
+// stars and changes (the foreign keys cascade): a paper sheet keyed twice is
+// taken out again. ENOTFOUND when there is no such response.
+func (db *DB) DeleteResponse(ctx context.Context, id string) error {
+	res, err := db.write.ExecContext(ctx, `DELETE FROM responses WHERE public_id = ?`, id)
+	if err != nil {
+		return translate(fmt.Errorf("store: delete response: %w", err))
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return translate(fmt.Errorf("store: delete response: %w", err))
+	} else if n == 0 {
+		return &forms.Error{Code: forms.ENOTFOUND, Message: "no such response"}
 	}
 	return nil
 }

@@ -20,12 +20,20 @@ type Store interface {
 	ResponseBySubmission(ctx context.Context, submissionID string) (*forms.Response, error)
 	// EachResponse streams stored responses in submission order.
 	EachResponse(ctx context.Context, f Filter, fn func(r *forms.Response) error) error
+	// DeleteResponse removes a response by its public id, with its answers
+	// (ENOTFOUND if none): a paper sheet keyed twice is taken out again.
+	DeleteResponse(ctx context.Context, id string) error
 	// CountResponses counts responses per workshop slug.
 	CountResponses(ctx context.Context) (map[string]int, error)
 	// SetWorkshopOpen overrides a workshop's schedule (nil: back to schedule).
 	SetWorkshopOpen(ctx context.Context, slug string, open *bool) error
 	// WorkshopOverrides returns the organizer's overrides by slug.
 	WorkshopOverrides(ctx context.Context) (map[string]bool, error)
+	// SetWorkshopPublished publishes or withdraws a workshop's results (nil:
+	// back to the forms file's results: key), and WorkshopPublished returns
+	// those decisions by slug (published.go).
+	SetWorkshopPublished(ctx context.Context, slug string, public *bool) error
+	WorkshopPublished(ctx context.Context) (map[string]bool, error)
 	// StarComment stars or unstars a comment as a key quote (ENOTFOUND if
 	// the response has no such text answer).
 	StarComment(ctx context.Context, responseID, question string, starred bool) error

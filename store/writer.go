@@ -188,8 +188,8 @@ func (sh answerShape) rows() int { return sh.numbers + sh.options + sh.texts }
 // shape (a forms file with long multiple choices) is inserted unprepared.
 const maxPreparedShapes = 256
 
-const insertResponseSQL = `INSERT INTO responses (public_id, submission_id, workshop, lang, submitted_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (submission_id) DO NOTHING`
+const insertResponseSQL = `INSERT INTO responses (public_id, submission_id, workshop, lang, submitted_at, updated_at, source)
+VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (submission_id) DO NOTHING`
 
 // prepare makes sure every statement the batch needs is prepared.
 func (s *writeStmts) prepare(ctx context.Context, batch []*saveJob) error {
@@ -284,7 +284,7 @@ func saveOne(ctx context.Context, tx *sql.Tx, st *writeStmts, r *forms.Response,
 	if at.IsZero() {
 		at = now
 	}
-	res, err := st.inTxStmt(ctx, st.insertResponse).ExecContext(ctx, publicID, r.SubmissionID, r.Workshop, r.Lang, at.UnixMilli(), now.UnixMilli())
+	res, err := st.inTxStmt(ctx, st.insertResponse).ExecContext(ctx, publicID, r.SubmissionID, r.Workshop, r.Lang, at.UnixMilli(), now.UnixMilli(), sourceOf(r))
 	if err != nil {
 		return Saved{}, fmt.Errorf("insert response: %w", err)
 	}

@@ -38,8 +38,11 @@ func Run(t *testing.T, b Backend) {
 	t.Run("Reopen", func(t *testing.T) { testReopen(t, b) })
 	t.Run("CloseKeepsAcknowledged", func(t *testing.T) { testCloseKeepsAcknowledged(t, b) })
 	t.Run("EachResponse", func(t *testing.T) { testEachResponse(t, b) })
+	t.Run("Source", func(t *testing.T) { testSource(t, b) })                 // source.go
+	t.Run("DeleteResponse", func(t *testing.T) { testDeleteResponse(t, b) }) // source.go
 	t.Run("MigrationsAppliedOnce", func(t *testing.T) { testMigrations(t, b) })
 	t.Run("WorkshopOverrides", func(t *testing.T) { testWorkshopOverrides(t, b) })
+	t.Run("WorkshopPublished", func(t *testing.T) { testWorkshopPublished(t, b) }) // published.go
 	t.Run("StarComment", func(t *testing.T) { testStars(t, b) })
 	t.Run("ChangeLimit", func(t *testing.T) { testChangeLimit(t, b) })
 	t.Run("AnsweredQuestions", func(t *testing.T) { testAnsweredQuestions(t, b) })
