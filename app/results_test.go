@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/xuri/excelize/v2"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -216,6 +218,7 @@ func TestResultsFigures(t *testing.T) {
 	if strings.Contains(body, "remark") || strings.Contains(body, "comment") {
 		t.Errorf("the open data has comments: %s", body)
 	}
+	resultsMatchWorkbook(t, a, "alpha", got)
 
 	res, page := a.do(t, get("/results/alpha?lang=fr"))
 	if res.StatusCode != http.StatusOK || !strings.Contains(page, `<html lang="fr"`) || !strings.Contains(page, "Séance alpha") {
@@ -231,5 +234,48 @@ func TestResultsFigures(t *testing.T) {
 	}
 	if !strings.Contains(page, "&lt;5") || !strings.Contains(page, "3.85") || strings.Contains(page, "<script") {
 		t.Errorf("page figures (want <5, mean 3.85, no script):\n%s", page)
+	}
+}
+
+// resultsMatchWorkbook holds the open data's n and mean of every score
+// question to the rapporteur's workbook, read back with excelize: the
+// workshop sheet's row of the question (n in column C, mean in E).
+func resultsMatchWorkbook(t *testing.T, a *testApp, slug string, got map[string]any) {
+	t.Helper()
+	res, body := a.do(t, get("/admin/export.xlsx?workshop="+slug, "Authorization", "Bearer "+testToken))
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("workbook: %d", res.StatusCode)
+	}
+	x, err := excelize.OpenReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	rows, err := x.GetRows(slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	questions := got["questions"].(map[string]any)
+	checked := 0
+	for _, q := range a.srv.forms.Workshop(slug).Questions {
+		if !q.IsScore() {
+			continue
+		}
+		fig := questions[q.ID].(map[string]any)
+		for _, row := range rows {
+			if len(row) < 5 || row[0] != q.ID {
+				continue
+			}
+			n, _ := strconv.Atoi(row[2])
+			mean, _ := strconv.ParseFloat(row[4], 64)
+			if float64(n) != fig["n"] || math.Abs(mean-fig["mean"].(float64)) > 0.005 {
+				t.Errorf("%s: the open data says n %v, mean %v; the workbook n %d, mean %v", q.ID, fig["n"], fig["mean"], n, row[4])
+			}
+			checked++
+			break
+		}
+	}
+	if checked < 2 {
+		t.Errorf("only %d score questions found on the workbook's %s sheet", checked, slug)
 	}
 }
