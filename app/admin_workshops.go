@@ -52,21 +52,9 @@ func (s *server) handleAdminWorkshops(c *fiber.Ctx) error {
 // handleAdminWorkshopSet records the organizer's decision: action=open,
 // close, or schedule (forget the decision and follow the forms file).
 func (s *server) handleAdminWorkshopSet(c *fiber.Ctx) error {
-	w := s.forms.Workshop(c.Params("slug"))
-	if w == nil {
-		return &forms.Error{Code: forms.ENOTFOUND, Message: "No workshop " + c.Params("slug") + "."}
-	}
-	var open *bool
-	switch c.FormValue("action") {
-	case "open":
-		v := true
-		open = &v
-	case "close":
-		v := false
-		open = &v
-	case "schedule":
-	default:
-		return fiber.NewError(fiber.StatusBadRequest, "action must be open, close or schedule")
+	w, open, err := s.organizerDecision(c, "open", "close", "schedule")
+	if err != nil {
+		return err
 	}
 	if err := s.db.SetWorkshopOpen(c.UserContext(), w.Slug, open); err != nil {
 		return err
@@ -74,4 +62,25 @@ func (s *server) handleAdminWorkshopSet(c *fiber.Ctx) error {
 	s.forgetOverrides()
 	s.log.Info("workshop state set by the organizer", "workshop", w.Slug, "action", c.FormValue("action"))
 	return c.Redirect("/admin/workshops#w-"+w.Slug, fiber.StatusSeeOther)
+}
+
+// organizerDecision reads the workshop and action of a decision the
+// organizer posts on /admin/workshops: yes and no set it (true, false),
+// follow forgets it (nil: the forms file decides).
+func (s *server) organizerDecision(c *fiber.Ctx, yes, no, follow string) (*forms.Workshop, *bool, error) {
+	w := s.forms.Workshop(c.Params("slug"))
+	if w == nil {
+		return nil, nil, &forms.Error{Code: forms.ENOTFOUND, Message: "No workshop " + c.Params("slug") + "."}
+	}
+	var v bool
+	switch c.FormValue("action") {
+	case yes:
+		v = true
+	case no:
+	case follow:
+		return w, nil, nil
+	default:
+		return nil, nil, fiber.NewError(fiber.StatusBadRequest, "action must be "+yes+", "+no+" or "+follow)
+	}
+	return w, &v, nil
 }

@@ -63,14 +63,7 @@ type browserSite struct {
 func startSite(tb testing.TB, front func(http.Handler) http.Handler) *browserSite {
 	tb.Helper()
 	a := mustApp(tb)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() { defer close(done); a.Listener(ln) }()
-	tb.Cleanup(func() { a.ShutdownWithTimeout(5 * time.Second); <-done })
-	u := "http://" + ln.Addr().String()
+	u := a.serve(tb)
 	if front == nil {
 		return &browserSite{testApp: a, url: u}
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"net"
 	"os"
 	"testing"
 	"time"
@@ -15,18 +14,6 @@ import (
 // with JavaScript one page whose follow-ups appear as she answers; without
 // it the same form in pages. axe-core audits every page, in English and in
 // Arabic.
-
-func serveApp(tb testing.TB, a *testApp) string {
-	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() { defer close(done); a.Listener(ln) }()
-	tb.Cleanup(func() { a.ShutdownWithTimeout(5 * time.Second); <-done })
-	return "http://" + ln.Addr().String()
-}
 
 // scripts turns the tab's JavaScript on or off. The test's own evaluations
 // need it on, so a page without it is audited by turning it on after the
@@ -52,7 +39,7 @@ func TestConditionsInBrowser(t *testing.T) {
 	for _, lang := range []string{"en", "ar"} {
 		t.Run("JavaScript/"+lang, func(t *testing.T) {
 			a := conditionsApp(t)
-			site := serveApp(t, a)
+			site := a.serve(t)
 			ctx := phone(t, browser)
 			must(t, ctx, chromedp.Navigate(site+"/w/plenary?lang="+lang))
 			waitFor(t, ctx, "the form", `document.querySelector('form.feedback') && document.readyState === 'complete'`, 10*time.Second)
@@ -81,7 +68,7 @@ func TestConditionsInBrowser(t *testing.T) {
 		})
 		t.Run("NoJavaScript/"+lang, func(t *testing.T) {
 			a := conditionsApp(t)
-			site := serveApp(t, a)
+			site := a.serve(t)
 			ctx := phone(t, browser)
 			page := func(name string) {
 				t.Helper()
@@ -136,7 +123,7 @@ func TestConditionsInBrowser(t *testing.T) {
 func TestConditionsRestored(t *testing.T) {
 	browser := newBrowser(t)
 	a := conditionsApp(t)
-	site := serveApp(t, a)
+	site := a.serve(t)
 	ctx := phone(t, browser)
 	must(t, ctx, chromedp.Navigate(site+"/w/plenary"))
 	waitFor(t, ctx, "the form", `document.querySelector('form.feedback') && document.readyState === 'complete'`, 10*time.Second)

@@ -3,11 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -15,7 +12,6 @@ import (
 	"github.com/google/uuid"
 
 	"feedback/forms"
-	"feedback/store"
 )
 
 // The paged form and its conditions, without JavaScript and through the API,
@@ -30,17 +26,7 @@ func conditionsApp(t *testing.T) *testApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(t.TempDir(), "feedback.db")
-	db, err := store.Open(context.Background(), path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	srv, err := newServer(config{AdminToken: testToken, PublicURL: "https://feedback.example.org"}, f, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &testApp{App: srv.app(), srv: srv, db: db, path: path}
+	return mustAppOn(t, f, func(*config) {})
 }
 
 // shown lists the questions a page shows (not hidden), in order.

@@ -14,7 +14,6 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"feedback/forms"
-	"feedback/store"
 )
 
 // Any language: a forum in English and Georgian with a locale file of the
@@ -60,18 +59,7 @@ func languageApp(t *testing.T, text string, locales map[string]string) *testApp 
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(t.TempDir(), "feedback.db")
-	db, err := store.Open(context.Background(), path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	cfg := config{AdminToken: testToken, PublicURL: "https://feedback.example.org", Locales: dir}
-	srv, err := newServer(cfg, f, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &testApp{App: srv.app(), srv: srv, db: db, path: path}
+	return mustAppOn(t, f, func(c *config) { c.Locales = dir })
 }
 
 func TestAnyLanguage(t *testing.T) {

@@ -34,8 +34,9 @@ func (a *testApp) serve(tb testing.TB) string {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	go a.Listener(ln)
-	tb.Cleanup(func() { a.ShutdownWithTimeout(5 * time.Second) })
+	done := make(chan struct{})
+	go func() { defer close(done); a.Listener(ln) }()
+	tb.Cleanup(func() { a.ShutdownWithTimeout(5 * time.Second); <-done })
 	return "http://" + ln.Addr().String()
 }
 

@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"net"
 	"os"
 	"regexp"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	cdppage "github.com/chromedp/cdproto/page"
@@ -22,15 +20,7 @@ var pdfPage = regexp.MustCompile(`/Type\s*/Page\b[^s]`)
 // as startSite does over the small fixture.
 func serveForms(t *testing.T, f *forms.Forms) string {
 	t.Helper()
-	a := mustAppOn(t, f, func(*config) {})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() { defer close(done); a.Listener(ln) }()
-	t.Cleanup(func() { a.ShutdownWithTimeout(5 * time.Second); <-done })
-	return "http://" + ln.Addr().String()
+	return mustAppOn(t, f, func(*config) {}).serve(t)
 }
 
 // printA4 prints the tab's page as Chromium would on A4 paper and returns the

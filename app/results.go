@@ -229,21 +229,9 @@ func (s *server) handleResults(c *fiber.Ctx) error {
 // handleAdminResultsSet records the organizer's decision on a workshop's
 // results: action=publish, unpublish, or file (follow the forms file).
 func (s *server) handleAdminResultsSet(c *fiber.Ctx) error {
-	w := s.forms.Workshop(c.Params("slug"))
-	if w == nil {
-		return &forms.Error{Code: forms.ENOTFOUND, Message: "No workshop " + c.Params("slug") + "."}
-	}
-	var public *bool
-	switch c.FormValue("action") {
-	case "publish":
-		v := true
-		public = &v
-	case "unpublish":
-		v := false
-		public = &v
-	case "file":
-	default:
-		return fiber.NewError(fiber.StatusBadRequest, "action must be publish, unpublish or file")
+	w, public, err := s.organizerDecision(c, "publish", "unpublish", "file")
+	if err != nil {
+		return err
 	}
 	if err := s.db.SetWorkshopPublished(c.UserContext(), w.Slug, public); err != nil {
 		return err

@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"net"
 	"os"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -29,14 +27,7 @@ func TestResultsAccessibility(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.srv.forgetOverrides()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() { defer close(done); a.Listener(ln) }()
-	t.Cleanup(func() { a.ShutdownWithTimeout(5 * time.Second); <-done })
-	site := "http://" + ln.Addr().String()
+	site := a.serve(t)
 
 	for _, lang := range []string{"en", "ar"} {
 		t.Run(lang, func(t *testing.T) {
