@@ -50,6 +50,7 @@ type fileForms struct {
 	Timezone       string                    `yaml:"timezone"`
 	Languages      []string                  `yaml:"languages"`
 	Figures        *fileFigures              `yaml:"figures"`
+	Themes         []fileTheme               `yaml:"themes"`
 	Questionnaires map[string][]fileQuestion `yaml:"questionnaires"`
 	Questions      []fileQuestion            `yaml:"questions"`
 	Workshops      []fileWorkshop            `yaml:"workshops"`
@@ -169,6 +170,9 @@ func (p *parser) forms(ff *fileForms) (*Forms, error) {
 		return nil, err
 	}
 	if err := p.figures(f, ff.Figures); err != nil {
+		return nil, err
+	}
+	if f.Themes, err = p.themes(ff.Themes); err != nil {
 		return nil, err
 	}
 	return f, nil

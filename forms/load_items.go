@@ -2,6 +2,7 @@ package forms
 
 import (
 	"slices"
+	"strings"
 )
 
 // items reads a list of questions and section headings. before are the
@@ -139,4 +140,35 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+type fileTheme struct {
+	ID    string `yaml:"id"`
+	Label string `yaml:"label"`
+}
+
+// themes reads the declared comment themes: each an id and a label, both
+// unique.
+func (p *parser) themes(ft []fileTheme) ([]Theme, error) {
+	var out []Theme
+	ids, labels := map[string]bool{}, map[string]bool{}
+	for i, t := range ft {
+		path := []any{"themes", i}
+		if !idPattern.MatchString(t.ID) {
+			return nil, p.fail(append(path, "id"), "theme id %q must start with a letter and use only a-z, 0-9 and _", t.ID)
+		}
+		label, ok := CleanThemeLabel(t.Label)
+		if !ok {
+			return nil, p.fail(append(path, "label"), "theme %q needs a label of 1 to %d characters on one line", t.ID, MaxThemeLabel)
+		}
+		if ids[t.ID] {
+			return nil, p.fail(append(path, "id"), "duplicate theme id %q", t.ID)
+		}
+		if labels[strings.ToLower(label)] {
+			return nil, p.fail(append(path, "label"), "duplicate theme label %q", label)
+		}
+		ids[t.ID], labels[strings.ToLower(label)] = true, true
+		out = append(out, Theme{ID: t.ID, Label: label})
+	}
+	return out, nil
 }

@@ -32,14 +32,17 @@ func newScoreTally(q *Question) *ScoreTally {
 }
 
 // Add counts one answer.
-func (t *ScoreTally) Add(score int) {
+func (t *ScoreTally) Add(score int) { t.AddN(score, 1) }
+
+// AddN counts n answers of score.
+func (t *ScoreTally) AddN(score, n int) {
 	if score < t.Min || score > t.Max {
-		t.Out++
+		t.Out += n
 		return
 	}
-	t.Counts[score-t.Min]++
-	t.N++
-	t.Sum += int64(score)
+	t.Counts[score-t.Min] += n
+	t.N += n
+	t.Sum += int64(score) * int64(n)
 }
 
 // Count returns how many people gave score.

@@ -89,6 +89,9 @@ type Forms struct {
 	Location *time.Location
 	// Figures are what the summaries lead with, as the file declares them.
 	Figures Figures
+	// Themes are the comment themes the file declares (themes:), the first
+	// the store knows; the rapporteur adds more on the comments page.
+	Themes []Theme
 }
 
 // Figures names the questions the summaries lead with. Nothing is shown of a

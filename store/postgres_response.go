@@ -12,27 +12,6 @@ import (
 	"feedback/forms"
 )
 
-// pgInsertResponse stores a new response and its answers in one statement,
-// so the usual case (a submission_id never seen) costs one round trip and one
-// commit. A submission_id already stored, by this replica or another, inserts
-// nothing: ON CONFLICT waits for a concurrent insert of the same id to commit
-// or roll back, so two replicas can never both store it.
-const pgInsertResponse = `
-WITH r AS (
-    INSERT INTO responses (public_id, submission_id, workshop, lang, submitted_at, updated_at, source)
-    VALUES ($1, $2, $3, $4,
-            coalesce($5::timestamptz, date_trunc('milliseconds', now())),
-            date_trunc('milliseconds', now()), $10)
-    ON CONFLICT (submission_id) DO NOTHING
-    RETURNING id
-), a AS (
-    INSERT INTO answers (response_id, position, question, number, option, text)
-    SELECT r.id, x.position, x.question, x.number, x.option, x.text
-    FROM r, unnest($6::text[], $7::int[], $8::text[], $9::text[]) WITH ORDINALITY
-            AS x (question, number, option, text, position)
-)
-SELECT count(*) FROM r`
-
 // pgInsertAnswers writes the answers of an existing response, as above.
 const pgInsertAnswers = `
 INSERT INTO answers (response_id, position, question, number, option, text)
@@ -47,6 +26,8 @@ type answerColumns struct {
 	number   []*int32
 	option   []*string
 	text     []*string
+	// folded is a text's forms.Fold, for the comment's search row.
+	folded []*string
 }
 
 func columnsOf(answers forms.Answers) answerColumns {
@@ -56,6 +37,12 @@ func columnsOf(answers forms.Answers) answerColumns {
 		c.number = append(c.number, number)
 		c.option = append(c.option, option)
 		c.text = append(c.text, text)
+		var folded *string
+		if text != nil {
+			f := forms.Fold(*text)
+			folded = &f
+		}
+		c.folded = append(c.folded, folded)
 	}
 	for _, q := range sortedKeys(answers) {
 		a := answers[q]
@@ -125,14 +112,13 @@ func (p *Postgres) saveAlone(ctx context.Context, r *forms.Response, cols answer
 		if err != nil {
 			return Saved{}, fmt.Errorf("store: save response: new public id: %w", err)
 		}
-		var inserted int
-		err = p.pool.QueryRow(ctx, pgInsertResponse, pub.String(), r.SubmissionID, r.Workshop, r.Lang, at,
-			cols.question, cols.number, cols.option, cols.text, sourceOf(r)).Scan(&inserted)
+		j := &pgJob{r: r, cols: cols, at: at, publicID: pub.String()}
+		created, err := p.insertNew(ctx, []*pgJob{j})
 		if err != nil {
 			return Saved{}, translatePG(fmt.Errorf("store: save response: %w", err))
 		}
-		if inserted == 1 {
-			return Saved{ID: pub.String(), Created: true}, nil
+		if created[j.publicID] {
+			return Saved{ID: j.publicID, Created: true}, nil
 		}
 		saved, err := p.saveExisting(ctx, r, cols)
 		if errors.Is(err, errGone) && attempt < 2 {
@@ -186,6 +172,15 @@ func (p *Postgres) saveExisting(ctx context.Context, r *forms.Response, cols ans
 		if _, err := tx.Exec(ctx, pgInsertAnswers, rowID, cols.question, cols.number, cols.option, cols.text); err != nil {
 			return Saved{}, fmt.Errorf("insert answers: %w", err)
 		}
+	}
+	if err := pgReplaceSearch(ctx, tx, rowID, prev.workshop, r.Lang, cols); err != nil {
+		return Saved{}, err
+	}
+	d := tallyDelta{}
+	d.answers(prev.workshop, prev.answers, -1)
+	d.answers(prev.workshop, r.Answers, 1)
+	if err := pgApplyTallies(ctx, tx, d); err != nil {
+		return Saved{}, err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE responses SET lang = $1, updated_at = date_trunc('milliseconds', now()) WHERE id = $2`, r.Lang, rowID); err != nil {
 		return Saved{}, fmt.Errorf("update response: %w", err)
@@ -339,31 +334,37 @@ func (p *Postgres) EachResponse(ctx context.Context, f Filter, fn func(r *forms.
 	return nil
 }
 
-// pgDeleteResponse removes a response and its answers in one statement (the
-// answers have no foreign key to cascade; stars and changes do).
-const pgDeleteResponse = `
-WITH r AS (
-    DELETE FROM responses WHERE public_id = $1 RETURNING id
-), a AS (
-    DELETE FROM answers WHERE response_id IN (SELECT id FROM r)
-)
-SELECT count(*) FROM r`
-
 // DeleteResponse removes the response with public id id, with its answers,
-// stars and changes, as the SQLite store does. ENOTFOUND when there is no
-// such response.
+// stars, changes and search rows, and takes it off the kept counts, as the
+// SQLite store does. ENOTFOUND when there is no such response.
 func (p *Postgres) DeleteResponse(ctx context.Context, id string) error {
 	if err := p.checkOpen(); err != nil {
 		return err
 	}
-	var n int
-	if err := p.pool.QueryRow(ctx, pgDeleteResponse, id).Scan(&n); err != nil {
-		return translatePG(fmt.Errorf("store: delete response: %w", err))
-	}
-	if n == 0 {
-		return &forms.Error{Code: forms.ENOTFOUND, Message: "no such response"}
-	}
-	return nil
+	return p.inTx(ctx, "delete response", func(tx pgx.Tx) error {
+		var (
+			rowID    int64
+			workshop string
+		)
+		err := tx.QueryRow(ctx, `SELECT id, workshop FROM responses WHERE public_id = $1 FOR UPDATE`, id).Scan(&rowID, &workshop)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return &forms.Error{Code: forms.ENOTFOUND, Message: "no such response"}
+		} else if err != nil {
+			return err
+		}
+		answers, err := pgAnswersOf(ctx, tx, rowID)
+		if err != nil {
+			return err
+		}
+		for _, q := range []string{`DELETE FROM answers WHERE response_id = $1`, `DELETE FROM comment_search WHERE response_id = $1`, `DELETE FROM responses WHERE id = $1`} {
+			if _, err := tx.Exec(ctx, q, rowID); err != nil {
+				return err
+			}
+		}
+		d := tallyDelta{}
+		d.response(workshop, answers, -1)
+		return pgApplyTallies(ctx, tx, d)
+	})
 }
 
 // CountResponses returns the number of responses per workshop slug.

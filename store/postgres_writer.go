@@ -41,6 +41,33 @@ WITH input AS (
     FROM unnest($6::text[], $7::int[], $8::text[], $9::int[], $10::text[], $11::text[])
             AS x (public_id, position, question, number, option, text)
     JOIN r ON r.public_id = x.public_id
+), s AS (
+    INSERT INTO comment_search (response_id, question, workshop, lang, folded)
+    SELECT r.id, x.question, i.workshop, i.lang, x.folded
+    FROM unnest($6::text[], $8::text[], $13::text[]) AS x (public_id, question, folded)
+    JOIN r ON r.public_id = x.public_id JOIN input i ON i.public_id = x.public_id
+    WHERE x.folded IS NOT NULL
+), t AS (
+    -- The kept counts (desk.go), in one order every writer uses, so that
+    -- transactions lock their rows in the same order.
+    INSERT INTO tallies (workshop, question, kind, value, n)
+    SELECT workshop, question, kind, value, count(*) FROM (
+        SELECT i.workshop, ''::text AS question, 'r'::text AS kind, 0 AS value
+        FROM r JOIN input i ON i.public_id = r.public_id
+        UNION ALL
+        SELECT i.workshop, x.question, 'n', x.number
+        FROM unnest($6::text[], $8::text[], $9::int[]) AS x (public_id, question, number)
+        JOIN r ON r.public_id = x.public_id JOIN input i ON i.public_id = x.public_id
+        WHERE x.number IS NOT NULL
+        UNION ALL
+        SELECT i.workshop, x.question, 't', 0
+        FROM unnest($6::text[], $8::text[], $13::text[]) AS x (public_id, question, folded)
+        JOIN r ON r.public_id = x.public_id JOIN input i ON i.public_id = x.public_id
+        WHERE x.folded IS NOT NULL
+    ) d
+    GROUP BY workshop, question, kind, value
+    ORDER BY workshop, question, kind, value
+    ON CONFLICT (workshop, question, kind, value) DO UPDATE SET n = tallies.n + excluded.n
 )
 SELECT public_id FROM r`
 
@@ -154,16 +181,7 @@ func (p *Postgres) fill(batch []*pgJob) []*pgJob {
 
 // insertBatch stores the batch's new responses and answers every job.
 func (p *Postgres) insertBatch(batch []*pgJob) {
-	var (
-		pub, sid, workshop, lang []string
-		source                   []string
-		at                       []*time.Time
-		aPub, aQuestion          []string
-		aPos                     []int32
-		aNumber                  []*int32
-		aOption, aText           []*string
-		live                     = batch[:0:0]
-	)
+	live := batch[:0:0]
 	for _, j := range batch {
 		if err := j.ctx.Err(); err != nil {
 			// Its request ended while the job was queued: nobody waits
@@ -172,36 +190,13 @@ func (p *Postgres) insertBatch(batch []*pgJob) {
 			continue
 		}
 		live = append(live, j)
-		pub, sid = append(pub, j.publicID), append(sid, j.r.SubmissionID)
-		workshop, lang, at = append(workshop, j.r.Workshop), append(lang, j.r.Lang), append(at, j.at)
-		source = append(source, sourceOf(j.r))
-		for i := range j.cols.question {
-			aPub, aPos = append(aPub, j.publicID), append(aPos, int32(i+1))
-			aQuestion, aNumber = append(aQuestion, j.cols.question[i]), append(aNumber, j.cols.number[i])
-			aOption, aText = append(aOption, j.cols.option[i]), append(aText, j.cols.text[i])
-		}
 	}
 	if len(live) == 0 {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), pgBatchTimeout)
 	defer cancel()
-	created := make(map[string]bool, len(live))
-	rows, err := p.pool.Query(ctx, pgInsertBatch, pub, sid, workshop, lang, at,
-		aPub, aPos, aQuestion, aNumber, aOption, aText, source)
-	if err == nil {
-		for rows.Next() {
-			var id string
-			if err = rows.Scan(&id); err != nil {
-				break
-			}
-			created[id] = true
-		}
-		rows.Close()
-		if err == nil {
-			err = rows.Err()
-		}
-	}
+	created, err := p.insertNew(ctx, live)
 	for _, j := range live {
 		if err != nil {
 			j.done <- pgResult{err: err}
@@ -209,4 +204,44 @@ func (p *Postgres) insertBatch(batch []*pgJob) {
 			j.done <- pgResult{created: created[j.publicID]}
 		}
 	}
+}
+
+// insertNew stores jobs' responses with pgInsertBatch and returns the public
+// ids of those it stored (a submission_id stored already stores nothing).
+func (p *Postgres) insertNew(ctx context.Context, jobs []*pgJob) (map[string]bool, error) {
+	var (
+		pub, sid, workshop, lang []string
+		source                   []string
+		at                       []*time.Time
+		aPub, aQuestion          []string
+		aPos                     []int32
+		aNumber                  []*int32
+		aOption, aText, aFolded  []*string
+	)
+	for _, j := range jobs {
+		pub, sid = append(pub, j.publicID), append(sid, j.r.SubmissionID)
+		workshop, lang, at = append(workshop, j.r.Workshop), append(lang, j.r.Lang), append(at, j.at)
+		source = append(source, sourceOf(j.r))
+		for i := range j.cols.question {
+			aPub, aPos = append(aPub, j.publicID), append(aPos, int32(i+1))
+			aQuestion, aNumber = append(aQuestion, j.cols.question[i]), append(aNumber, j.cols.number[i])
+			aOption, aText = append(aOption, j.cols.option[i]), append(aText, j.cols.text[i])
+			aFolded = append(aFolded, j.cols.folded[i])
+		}
+	}
+	created := make(map[string]bool, len(jobs))
+	rows, err := p.pool.Query(ctx, pgInsertBatch, pub, sid, workshop, lang, at,
+		aPub, aPos, aQuestion, aNumber, aOption, aText, source, aFolded)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		created[id] = true
+	}
+	return created, rows.Err()
 }

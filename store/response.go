@@ -206,16 +206,28 @@ func (db *DB) EachResponse(ctx context.Context, f Filter, fn func(r *forms.Respo
 // stars and changes (the foreign keys cascade): a paper sheet keyed twice is
 // taken out again. ENOTFOUND when there is no such response.
 func (db *DB) DeleteResponse(ctx context.Context, id string) error {
-	res, err := db.write.ExecContext(ctx, `DELETE FROM responses WHERE public_id = ?`, id)
-	if err != nil {
-		return translate(fmt.Errorf("store: delete response: %w", err))
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return translate(fmt.Errorf("store: delete response: %w", err))
-	} else if n == 0 {
-		return &forms.Error{Code: forms.ENOTFOUND, Message: "no such response"}
-	}
-	return nil
+	return db.inWriteTx(ctx, "delete response", func(tx *sql.Tx) error {
+		var (
+			rowID    int64
+			workshop string
+		)
+		err := tx.QueryRowContext(ctx, `SELECT id, workshop FROM responses WHERE public_id = ?`, id).Scan(&rowID, &workshop)
+		if errors.Is(err, sql.ErrNoRows) {
+			return &forms.Error{Code: forms.ENOTFOUND, Message: "no such response"}
+		} else if err != nil {
+			return err
+		}
+		answers, err := answersOf(ctx, tx, rowID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM responses WHERE id = ?`, rowID); err != nil {
+			return err
+		}
+		d := tallyDelta{}
+		d.response(workshop, answers, -1)
+		return applyTallies(ctx, tx, d)
+	})
 }
 
 // answerRow is one row of the answers table as EachResponse reads it.

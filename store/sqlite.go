@@ -128,6 +128,10 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
+	if err := backfillSearch(ctx, w); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
 	// SQLite made the -wal and -shm with the database's mode; this only
 	// acts (and logs) if it ever did not.
 	if err := tightenAll(opt.Log, path, "-wal", "-shm"); err != nil {

@@ -55,6 +55,8 @@ type Store interface {
 	// are to, with the type of those answers: the app finds in it questions
 	// the forms file no longer asks, whose answers must still be exported.
 	AnsweredQuestions(ctx context.Context) (map[string]map[string]forms.Type, error)
+	// Desk serves the rapporteur's desk (desk.go).
+	Desk
 	// Ping checks that storage can be read and written.
 	Ping(ctx context.Context) error
 	// Close waits for pending writes and releases the storage.

@@ -141,6 +141,9 @@ func (db *DB) commitBatch(batch []*saveJob, results []saveResult) error {
 			results[i] = saveResult{saved: saved}
 		}
 	}
+	if err := applyTallies(ctx, tx, st.delta); err != nil {
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
@@ -158,6 +161,8 @@ type writeStmts struct {
 	tx      *sql.Tx
 	inTx    map[*sql.Stmt]*sql.Stmt
 	scratch []any
+	// delta is what the transaction adds to the kept counts (desk.go).
+	delta tallyDelta
 }
 
 // answerShape is how many answer rows of each kind a response has; it names
@@ -220,6 +225,10 @@ func (s *writeStmts) prepare(ctx context.Context, batch []*saveJob) error {
 func (s *writeStmts) begin(tx *sql.Tx) *writeStmts {
 	s.tx = tx
 	clear(s.inTx)
+	if s.delta == nil {
+		s.delta = tallyDelta{}
+	}
+	clear(s.delta)
 	return s
 }
 
@@ -298,6 +307,10 @@ func saveOne(ctx context.Context, tx *sql.Tx, st *writeStmts, r *forms.Response,
 		if err := insertAnswers(ctx, tx, st, rowID, r.Answers); err != nil {
 			return Saved{}, err
 		}
+		if err := insertSearch(ctx, tx, rowID, r, r.Workshop); err != nil {
+			return Saved{}, err
+		}
+		st.delta.response(r.Workshop, r.Answers, 1)
 		return Saved{ID: publicID, Created: true}, nil
 	}
 	return saveAgain(ctx, tx, st, r, now)
@@ -332,6 +345,14 @@ func saveAgain(ctx context.Context, tx *sql.Tx, st *writeStmts, r *forms.Respons
 	if err := insertAnswers(ctx, tx, st, rowID, r.Answers); err != nil {
 		return Saved{}, err
 	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM comment_search WHERE response_id = ?`, rowID); err != nil {
+		return Saved{}, fmt.Errorf("replace answers: %w", err)
+	}
+	if err := insertSearch(ctx, tx, rowID, r, prev.workshop); err != nil {
+		return Saved{}, err
+	}
+	st.delta.answers(prev.workshop, prev.answers, -1)
+	st.delta.answers(prev.workshop, r.Answers, 1)
 	if _, err := tx.ExecContext(ctx, `UPDATE responses SET lang = ?, updated_at = ? WHERE id = ?`, r.Lang, now.UnixMilli(), rowID); err != nil {
 		return Saved{}, fmt.Errorf("update response: %w", err)
 	}

@@ -1,0 +1,68 @@
+-- PostgreSQL twin of migrations/0010_desk.sql: kept counts, the comments'
+-- search rows, themes and translations, shared by every replica. Searching
+-- uses strpos on the folded text (no trigram index: pg_trgm is an extension
+-- a server may not have). As with answers, comment_search has no foreign key
+-- (it is written with its response, in the same statement); deleting a
+-- response deletes its rows.
+CREATE TABLE tallies (
+    workshop text    NOT NULL,
+    question text    NOT NULL,
+    kind     text    NOT NULL CHECK (kind IN ('r', 'n', 't')),
+    value    integer NOT NULL,
+    n        bigint  NOT NULL,
+    PRIMARY KEY (workshop, question, kind, value)
+);
+INSERT INTO tallies (workshop, question, kind, value, n)
+    SELECT workshop, '', 'r', 0, count(*) FROM responses GROUP BY workshop;
+INSERT INTO tallies (workshop, question, kind, value, n)
+    SELECT r.workshop, a.question, 'n', a.number, count(*)
+    FROM answers a JOIN responses r ON r.id = a.response_id
+    WHERE a.number IS NOT NULL GROUP BY r.workshop, a.question, a.number;
+INSERT INTO tallies (workshop, question, kind, value, n)
+    SELECT r.workshop, a.question, 't', 0, count(*)
+    FROM answers a JOIN responses r ON r.id = a.response_id
+    WHERE a.text IS NOT NULL AND a.text <> '' GROUP BY r.workshop, a.question;
+
+CREATE TABLE comment_search (
+    response_id bigint NOT NULL,
+    question    text   NOT NULL,
+    workshop    text   NOT NULL,
+    lang        text   NOT NULL,
+    folded      text   NOT NULL,
+    PRIMARY KEY (response_id, question)
+);
+CREATE INDEX comment_search_workshop ON comment_search (workshop, response_id);
+
+CREATE TABLE desk_state (
+    key   text PRIMARY KEY,
+    value text NOT NULL
+);
+INSERT INTO desk_state (key, value)
+    SELECT 'search', 'pending' WHERE EXISTS (SELECT 1 FROM answers WHERE text IS NOT NULL);
+
+CREATE TABLE themes (
+    id          text        PRIMARY KEY,
+    label       text        NOT NULL,
+    label_key   text        NOT NULL,
+    created_at  timestamptz NOT NULL,
+    seq         bigint      GENERATED ALWAYS AS IDENTITY,
+    merged_into text        REFERENCES themes (id)
+);
+CREATE UNIQUE INDEX themes_label ON themes (label_key) WHERE merged_into IS NULL;
+
+CREATE TABLE comment_themes (
+    response_id bigint      NOT NULL REFERENCES responses (id) ON DELETE CASCADE,
+    question    text        NOT NULL,
+    theme       text        NOT NULL REFERENCES themes (id),
+    tagged_at   timestamptz NOT NULL,
+    PRIMARY KEY (response_id, question, theme)
+);
+CREATE INDEX comment_themes_theme ON comment_themes (theme, response_id);
+
+CREATE TABLE translations (
+    response_id bigint      NOT NULL REFERENCES responses (id) ON DELETE CASCADE,
+    question    text        NOT NULL,
+    text        text        NOT NULL,
+    updated_at  timestamptz NOT NULL,
+    PRIMARY KEY (response_id, question)
+);
