@@ -36,6 +36,7 @@ func (s *server) routes(app *fiber.App) {
 	app.Post(adminLogoutPath, s.handleLogout)
 	adm := app.Group("/admin", s.requireAdmin)
 	adm.Get("/", s.handleDashboard)
+	adm.Get("/summary.json", s.handleSummaryJSON)
 	adm.Post("/comments/star", s.handleStar)
 	adm.Get("/export.xlsx", s.handleExportXLSX)
 	adm.Get("/export.csv", s.handleExportCSV)

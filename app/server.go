@@ -62,6 +62,13 @@ func newServer(cfg config, f *forms.Forms, db store.Store, log *slog.Logger) (*s
 	if s.pages, err = s.parseTemplates(); err != nil {
 		return nil, err
 	}
+	// The forms file's themes join the store's; a failure does not stop the
+	// start (the comments page can add them), and the next start tries again.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := db.DeclareThemes(ctx, f.Themes); err != nil {
+		log.Error("could not add the forms file's themes", "err", err)
+	}
 	return s, nil
 }
 
