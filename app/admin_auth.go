@@ -287,13 +287,15 @@ type loginView struct {
 }
 
 func (s *server) renderLogin(c *fiber.Ctx, status int, next, msg string) error {
-	return s.render(c, status, "login", s.adminPage("Rapporteur login", loginView{Next: safeNext(next), Error: msg}))
+	p := s.adminPage("Rapporteur login", loginView{Next: safeNext(next), Error: msg})
+	p.Admin = false // nothing behind the links until she is in
+	return s.render(c, status, "login", p)
 }
 
 // adminPage wraps an admin page's data for the layout. Admin pages are in
 // English and offer no language switch.
 func (s *server) adminPage(title string, data any) *page {
-	return &page{Lang: "en", Dir: "ltr", Title: title, CSS: s.assets.url("style.css"), Data: data, text: s.text, Forum: s.forms.Title.Get("en")}
+	return &page{Lang: "en", Dir: "ltr", Title: title, CSS: s.assets.url("style.css"), Admin: true, Data: data, text: s.text, Forum: s.forms.Title.Get("en")}
 }
 
 // safeNext keeps a post-login redirect inside /admin, so the login form

@@ -18,6 +18,10 @@ type page struct {
 	Dir       string
 	Title     string
 	CSS       string
+	// ExtraCSS is a page's own stylesheet after the shared one (may be
+	// empty); Admin pages get the rapporteur's navigation.
+	ExtraCSS  string
+	Admin     bool
 	JS        string
 	Languages []languageLink
 	// Forum is the forum's title from the forms file, heading every page
