@@ -94,44 +94,68 @@ func pgReplaceSearch(ctx context.Context, tx pgx.Tx, rowID int64, workshop, lang
 	return nil
 }
 
-// backfillSearchPG indexes the comments stored before the desk existed,
-// once; replicas starting together may both do it, harmlessly.
+// backfillSearch indexes the comments stored before the desk existed, once,
+// a few thousand responses per transaction; replicas starting together may
+// both do it, harmlessly.
 func (p *Postgres) backfillSearch(ctx context.Context) error {
-	return p.inTx(ctx, "index comments", func(tx pgx.Tx) error {
-		var pending bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM desk_state WHERE key = 'search')`).Scan(&pending); err != nil || !pending {
+	var pending bool
+	if err := p.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM desk_state WHERE key = 'search')`).Scan(&pending); err != nil {
+		return translatePG(fmt.Errorf("store: index comments: %w", err))
+	}
+	for after := int64(0); pending; {
+		var next int64
+		err := p.inTx(ctx, "index comments", func(tx pgx.Tx) error {
+			var err error
+			next, err = pgBackfillChunk(ctx, tx, after)
 			return err
-		}
-		rows, err := tx.Query(ctx, `SELECT a.response_id, a.question, a.text, r.workshop, r.lang FROM answers a JOIN responses r ON r.id = a.response_id
-			WHERE a.text IS NOT NULL AND a.text <> ''`)
+		})
 		if err != nil {
 			return err
 		}
-		var ids []int64
-		var qs, folded, ws, langs []string
-		for rows.Next() {
-			var (
-				id                   int64
-				q, text, w, language string
-			)
-			if err := rows.Scan(&id, &q, &text, &w, &language); err != nil {
-				rows.Close()
-				return err
-			}
-			ids, qs, folded, ws, langs = append(ids, id), append(qs, q), append(folded, forms.Fold(text)), append(ws, w), append(langs, language)
+		if next == after {
+			break
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
+		after = next
+	}
+	if _, err := p.pool.Exec(ctx, `DELETE FROM desk_state WHERE key = 'search'`); err != nil {
+		return translatePG(fmt.Errorf("store: index comments: %w", err))
+	}
+	return nil
+}
+
+// pgBackfillChunk indexes the comments of the responses after row id after,
+// up to a few thousand, and returns the last of those responses' row id.
+func pgBackfillChunk(ctx context.Context, tx pgx.Tx, after int64) (int64, error) {
+	var last int64
+	if err := tx.QueryRow(ctx, `SELECT coalesce(max(id), $1) FROM (SELECT id FROM responses WHERE id > $1 ORDER BY id LIMIT 5000) r`, after).Scan(&last); err != nil {
+		return after, err
+	}
+	rows, err := tx.Query(ctx, `SELECT a.response_id, a.question, a.text, r.workshop, r.lang FROM answers a JOIN responses r ON r.id = a.response_id
+		WHERE r.id > $1 AND r.id <= $2 AND a.text IS NOT NULL AND a.text <> ''`, after, last)
+	if err != nil {
+		return after, err
+	}
+	var ids []int64
+	var qs, folded, ws, langs []string
+	for rows.Next() {
+		var (
+			id                   int64
+			q, text, w, language string
+		)
+		if err := rows.Scan(&id, &q, &text, &w, &language); err != nil {
+			rows.Close()
+			return after, err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO comment_search (response_id, question, folded, workshop, lang)
-			SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) ON CONFLICT DO NOTHING`,
-			ids, qs, folded, ws, langs); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `DELETE FROM desk_state WHERE key = 'search'`)
-		return err
-	})
+		ids, qs, folded, ws, langs = append(ids, id), append(qs, q), append(folded, forms.Fold(text)), append(ws, w), append(langs, language)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return after, err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO comment_search (response_id, question, folded, workshop, lang)
+		SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) ON CONFLICT DO NOTHING`,
+		ids, qs, folded, ws, langs)
+	return last, err
 }
 
 // Comments reads one page of comments and their count.

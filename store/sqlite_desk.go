@@ -62,55 +62,79 @@ func insertSearch(ctx context.Context, tx *sql.Tx, rowID int64, r *forms.Respons
 	return nil
 }
 
-// backfillSearch indexes the comments stored before the desk existed, once.
+// backfillSearch indexes the comments stored before the desk existed, once,
+// a few thousand responses per transaction so that memory stays small.
 func backfillSearch(ctx context.Context, db *sql.DB) error {
 	var pending int
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM desk_state WHERE key = 'search'`).Scan(&pending); err != nil {
 		return fmt.Errorf("index comments: %w", err)
 	}
-	if pending == 0 {
-		return nil
-	}
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("index comments: %w", err)
-	}
-	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT a.response_id, a.question, a.text, r.workshop, r.lang FROM answers a JOIN responses r ON r.id = a.response_id
-		WHERE a.text IS NOT NULL AND a.text <> '' ORDER BY a.response_id`)
-	if err != nil {
-		return fmt.Errorf("index comments: %w", err)
-	}
-	type row struct {
-		id                             int64
-		question, text, workshop, lang string
-	}
-	var all []row
-	for rows.Next() {
-		var x row
-		if err := rows.Scan(&x.id, &x.question, &x.text, &x.workshop, &x.lang); err != nil {
-			rows.Close()
+	for after := int64(0); pending > 0; {
+		next, err := backfillChunk(ctx, db, after)
+		if err != nil {
 			return fmt.Errorf("index comments: %w", err)
 		}
-		all = append(all, x)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("index comments: %w", err)
-	}
-	for _, x := range all {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO comment_search (response_id, question, workshop, lang, folded) VALUES (?, ?, ?, ?, ?)`,
-			x.id, x.question, x.workshop, x.lang, forms.Fold(x.text)); err != nil {
-			return fmt.Errorf("index comments: %w", err)
+		if next == after {
+			break
 		}
+		after = next
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM desk_state WHERE key = 'search'`); err != nil {
-		return fmt.Errorf("index comments: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
+	if _, err := db.ExecContext(ctx, `DELETE FROM desk_state WHERE key = 'search'`); err != nil {
 		return fmt.Errorf("index comments: %w", err)
 	}
 	return nil
+}
+
+// backfillChunk indexes the comments of the responses after row id after,
+// up to a few thousand, and returns the last row id it indexed.
+func backfillChunk(ctx context.Context, db *sql.DB, after int64) (int64, error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return after, err
+	}
+	defer tx.Rollback()
+	_, err = tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS backfill (id INTEGER, question TEXT, text TEXT, workshop TEXT, lang TEXT)`)
+	if err == nil {
+		_, err = tx.ExecContext(ctx, `INSERT INTO backfill SELECT a.response_id, a.question, a.text, r.workshop, r.lang
+			FROM answers a JOIN responses r ON r.id = a.response_id
+			WHERE a.response_id IN (SELECT id FROM responses WHERE id > ? ORDER BY id LIMIT 5000) AND a.text IS NOT NULL AND a.text <> ''`, after)
+	}
+	if err != nil {
+		return after, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, question, text, workshop, lang FROM backfill`)
+	if err != nil {
+		return after, err
+	}
+	var batch []any
+	for rows.Next() {
+		var (
+			id                             int64
+			question, text, workshop, lang string
+		)
+		if err := rows.Scan(&id, &question, &text, &workshop, &lang); err != nil {
+			rows.Close()
+			return after, err
+		}
+		batch = append(batch, id, question, workshop, lang, forms.Fold(text))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return after, err
+	}
+	for i := 0; i < len(batch); i += 5 {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO comment_search (response_id, question, workshop, lang, folded) VALUES (?, ?, ?, ?, ?)`, batch[i:i+5]...); err != nil {
+			return after, err
+		}
+	}
+	var more int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), ?) FROM (SELECT id FROM responses WHERE id > ? ORDER BY id LIMIT 5000)`, after, after).Scan(&more); err != nil {
+		return after, err
+	}
+	if _, err := tx.ExecContext(ctx, `DROP TABLE backfill`); err != nil {
+		return after, err
+	}
+	return more, tx.Commit()
 }
 
 // Comments reads one page of comments and their count.

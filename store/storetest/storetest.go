@@ -48,6 +48,7 @@ func Run(t *testing.T, b Backend) {
 	t.Run("AnsweredQuestions", func(t *testing.T) { testAnsweredQuestions(t, b) })
 	t.Run("QuestionPeriods", func(t *testing.T) { testQuestionPeriods(t, b) }) // question_periods.go
 	t.Run("LoginFailures", func(t *testing.T) { testLoginFailures(t, b) })
+	t.Run("Desk", func(t *testing.T) { testDesk(t, b) }) // desk.go
 	t.Run("Ping", func(t *testing.T) { testPing(t, b) })
 }
 
