@@ -102,6 +102,7 @@ func (s *server) app() *fiber.App {
 			s.log.Error("panic", "path", c.Path(), "panic", fmt.Sprint(e))
 		},
 	}))
+	app.Use(serverTiming) // timing.go
 	app.Use(s.securityHeaders)
 	app.Use(limitBody)
 	app.Use(s.limitInFlight(newInFlight(s.cfg.MaxInFlight, inFlightWait)))
