@@ -261,5 +261,8 @@ func (s *server) handleStar(c *fiber.Ctx) error {
 	if !wantsHTML(c) {
 		return c.JSON(fiber.Map{"response": response, "question": question, "starred": star})
 	}
+	if back := c.FormValue("back"); commentsBack(back) { // from the comments page
+		return c.Redirect(back, fiber.StatusSeeOther)
+	}
 	return c.Redirect("/admin#comments", fiber.StatusSeeOther)
 }
