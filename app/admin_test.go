@@ -88,23 +88,27 @@ func TestAdminDashboard(t *testing.T) {
 			}
 		}
 		mean := fmt.Sprintf("%.2f", float64(sum)/float64(len(dg)))
-		section := body[strings.Index(body, `id="w-alpha"`):]
-		section = section[:strings.Index(section, "</section>")]
-		if !strings.Contains(section, fmt.Sprintf("<td>%d</td>", len(dg))) || !strings.Contains(section, "<td>"+mean+"</td>") {
-			t.Errorf("alpha should show %d responses and mean %s:\n%s", len(dg), mean, section)
+		row := overviewRow(t, body, "alpha")
+		if !strings.Contains(row, fmt.Sprintf(`<td data-label="Responses">%d</td>`, len(dg))) || !strings.Contains(row, ">"+mean+"</td>") {
+			t.Errorf("alpha's row should show %d responses and mean %s:\n%s", len(dg), mean, row)
 		}
-		if n := strings.Count(section, "<svg"); n != 2 {
-			t.Errorf("%d SVG charts for alpha, want one per rating (2)", n)
+		section := workshopSection(t, body, "alpha")
+		if !strings.Contains(section, fmt.Sprintf("%d responses · mean %s", len(dg), mean)) {
+			t.Errorf("alpha's card should show %d responses and mean %s:\n%s", len(dg), mean, section)
 		}
-		// The overall chart's bars: one per score, labelled with counts.
+		if n := strings.Count(section, `class="dist-bar"`); n != 2 {
+			t.Errorf("%d distribution bars for alpha, want one per rating (2)", n)
+		}
+		// The overall bar's text alternative: every score's count and share.
 		counts := map[int]int{}
 		for _, r := range dg {
 			counts[r.Answers["overall"].Number]++
 		}
+		overall := section[strings.Index(section, "How was the session?"):]
 		for v := 1; v <= 5; v++ {
-			label := fmt.Sprintf(" %d: %d;", v, counts[v])
-			if !strings.Contains(section, label) {
-				t.Errorf("overall chart should say %q", label)
+			cell := fmt.Sprintf("<tr><td>%d</td><td>%d</td><td>%s</td></tr>", v, counts[v], percent(float64(counts[v])/float64(len(dg))))
+			if !strings.Contains(overall, cell) {
+				t.Errorf("overall's bar should say %q", cell)
 			}
 		}
 		if !strings.Contains(body, "No responses yet.") {

@@ -28,9 +28,10 @@ const chartWidth = 1000
 type divergingBar struct {
 	// ID and Label name the question (Label in English); Scale reads "1–5".
 	ID, Label, Scale string
-	// N is how many answered; Mean is "3.25", or "–" when nobody did.
-	N    int
-	Mean string
+	// N is how many answered (NText with thousands separators); Mean is
+	// "3.25", or "–" when nobody did.
+	N           int
+	NText, Mean string
 	// Low, Middle and High are the shares (0–1) below, at and above the
 	// middle of the scale; LowShare and HighShare read them as "42%".
 	Low, Middle, High   float64
@@ -47,8 +48,9 @@ type divergingBar struct {
 // barSegment is one score's part of a diverging bar.
 type barSegment struct {
 	Score, Count int
-	// Share reads the score's share as "25%".
-	Share string
+	// CountText is Count with thousands separators; Share reads the
+	// score's share as "25%".
+	CountText, Share string
 	// X and W place the segment; W is 0 for a score nobody gave.
 	X, W float64
 	// Fill is the segment's colour: reds for low scores, darker the
@@ -86,6 +88,7 @@ func divergingBarOf(q *forms.Question, t *forms.ScoreTally) divergingBar {
 	if t != nil {
 		b.N = t.N
 	}
+	b.NText = thousands(b.N)
 	if m, ok := t.Mean(); ok {
 		b.Mean = strconv.FormatFloat(m, 'f', 2, 64)
 	}
@@ -95,7 +98,7 @@ func divergingBarOf(q *forms.Question, t *forms.ScoreTally) divergingBar {
 	parts := make([]string, 0, q.Max-q.Min+1)
 	for score := q.Min; score <= q.Max; score++ {
 		share := t.Share(score)
-		seg := barSegment{Score: score, Count: t.Count(score), Share: percent(share)}
+		seg := barSegment{Score: score, Count: t.Count(score), CountText: thousands(t.Count(score)), Share: percent(share)}
 		switch {
 		case 2*score < mid2:
 			seg.Side, b.Low = "low", b.Low+share
@@ -107,10 +110,10 @@ func divergingBarOf(q *forms.Question, t *forms.ScoreTally) divergingBar {
 			seg.Side, b.Middle, seg.Fill = "middle", share, middleFill
 		}
 		b.Segments = append(b.Segments, seg)
-		parts = append(parts, fmt.Sprintf("%d: %s (%s)", score, thousands(seg.Count), seg.Share))
+		parts = append(parts, fmt.Sprintf("%d: %s (%s)", score, seg.CountText, seg.Share))
 	}
 	b.LowShare, b.HighShare = percent(b.Low), percent(b.High)
-	b.Summary = fmt.Sprintf("%s (%s): n = %s, mean %s. %s.", b.Label, b.Scale, thousands(b.N), b.Mean, strings.Join(parts, "; "))
+	b.Summary = fmt.Sprintf("%s (%s): n = %s, mean %s. %s.", b.Label, b.Scale, b.NText, b.Mean, strings.Join(parts, "; "))
 	placeDiverging(&b, b.Low+b.Middle/2, b.High+b.Middle/2)
 	return b
 }

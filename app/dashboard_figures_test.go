@@ -93,6 +93,17 @@ func dashboardFiguresAnswers() map[string][]forms.Answers {
 	}}
 }
 
+// overviewRow returns a workshop's row of the side-by-side table.
+func overviewRow(t *testing.T, body, slug string) string {
+	t.Helper()
+	i := strings.Index(body, `<tr><th scope="row"><a href="#w-`+slug+`">`)
+	if i < 0 {
+		t.Fatalf("no row of %s", slug)
+	}
+	row := body[i:]
+	return row[:strings.Index(row, "</tr>")]
+}
+
 // workshopSection returns the dashboard's section of one workshop.
 func workshopSection(t *testing.T, body, slug string) string {
 	t.Helper()
@@ -107,15 +118,21 @@ func workshopSection(t *testing.T, body, slug string) string {
 func TestDashboardDeclaredFigures(t *testing.T) {
 	body := dashboardOf(t, dashboardFiguresForms, dashboardFiguresAnswers())
 	t.Run("Headline", func(t *testing.T) {
-		east := workshopSection(t, body, "east")
 		mean := fmt.Sprintf("%.2f", float64(5+4+2)/3)
-		row := `<tr><th scope="row">Mean: How useful was the session? (1–5)</th><td>` + mean + `</td></tr>`
-		if !strings.Contains(east, row) {
-			t.Errorf("east should lead with the headline's label and mean %s:\n%s", mean, east)
+		if !strings.Contains(body, `<th scope="col">Mean: How useful was the session? (1–5)</th>`) {
+			t.Error("the side-by-side table should have a column of the headline, named by its label and scale")
+		}
+		if !strings.Contains(overviewRow(t, body, "east"), `<td data-label="Mean: How useful was the session? (1–5)">`+mean+`</td>`) ||
+			!strings.Contains(workshopSection(t, body, "east"), "3 responses · mean "+mean) {
+			t.Errorf("east should lead with the headline's mean %s", mean)
 		}
 		// West asks it, but nobody answered yet.
-		if !strings.Contains(workshopSection(t, body, "west"), `How useful was the session? (1–5)</th><td>–</td>`) {
+		if !strings.Contains(overviewRow(t, body, "west"), `(1–5)">–</td>`) {
 			t.Error("west should show the headline with no mean")
+		}
+		// The comparison chart: east's bar, west's none.
+		if !strings.Contains(body, "Mean of “How useful was the session?” (1–5) by workshop: East session: "+mean+"; West session: –.") {
+			t.Error("the comparison chart should compare the workshops on the headline")
 		}
 	})
 	t.Run("NothingUndeclared", func(t *testing.T) {
@@ -147,10 +164,10 @@ func TestDashboardNoFigures(t *testing.T) {
 	text := strings.Replace(dashboardFiguresForms, "figures:\n  headline: usefulness\n  profile: [sector]\n", "", 1)
 	body := dashboardOf(t, text, dashboardFiguresAnswers())
 	east := workshopSection(t, body, "east")
-	if strings.Contains(east, "Mean:") || strings.Contains(strings.ToLower(east), "gain") {
-		t.Errorf("no figure is declared, none should be shown:\n%s", east)
+	if strings.Contains(body, "Mean") || strings.Contains(strings.ToLower(body), "gain") || strings.Contains(body, `class="compare"`) {
+		t.Errorf("no figure is declared, none should be shown, nor a chart comparing the workshops on one:\n%s", body)
 	}
-	if !strings.Contains(east, "<td>3</td>") || strings.Count(east, "<svg") != 2 {
-		t.Errorf("east should still show its 3 responses and a chart of each rating:\n%s", east)
+	if !strings.Contains(overviewRow(t, body, "east"), `<td data-label="Responses">3</td>`) || strings.Count(east, `class="dist-bar"`) != 2 {
+		t.Errorf("east should still show its 3 responses and the distribution of each rating:\n%s", east)
 	}
 }
