@@ -75,6 +75,8 @@ func (a *aboutSheet) counts() {
 		})
 	}
 	a.kv("Comments (text answers)", func() { a.int(2, a.row, wb.comments, st.count) })
+	a.kv("Comments coded with a theme", func() { a.int(2, a.row, wb.comments-wb.themes.total(wb.themes.uncoded), st.count) })
+	a.kv("Themes", func() { a.int(2, a.row, len(wb.opt.Themes), st.count) })
 	a.kv("Key quotes (starred)", func() { a.int(2, a.row, len(wb.quotes), st.count) })
 }
 
@@ -94,8 +96,9 @@ func (a *aboutSheet) sheets() {
 	sheets := [][2]string{
 		{SheetOverview, overview},
 		{"one per workshop", perWorkshop + "charts of the distributions."},
-		{SheetKeyQuotes, "The comments starred on the dashboard, by workshop."},
-		{SheetComments, "Every non-empty text answer (the words given for an \"Other (please specify)\" too), with a filter on each column."},
+		{SheetThemes, "One row per theme: the comments coded with it in each workshop and in all, then those not yet coded and all comments; below, each theme's starred quotes with their workshop, question, translation and language."},
+		{SheetKeyQuotes, "The comments starred on the dashboard, by workshop, with their themes and translation."},
+		{SheetComments, "Every non-empty text answer (the words given for an \"Other (please specify)\" too), its themes (joined with \"; \") and translation, with a filter on each column."},
 		{SheetResponses, "One row per response: submission_id, workshop, submitted at (UTC), language, source (web, api or paper), then one column per question id (a multiple choice lists option ids joined with \"; \")."},
 		{SheetAbout, "This codebook."},
 	}
@@ -170,6 +173,7 @@ func (wb *Workbook) aboutFigures() [][2]string {
 		times = "Times are the forum's local time (" + wb.zone() + "), as each header says; the Responses sheet's submitted_at_utc is in UTC."
 	}
 	return append(out,
+		[2]string{"Comments by theme", "Comments of this workbook (the Comments sheet's rows) the rapporteur coded with the theme. A comment may have several themes and counts under each; \"Not yet coded\" counts those with none."},
 		[2]string{"Total row", "The same figures over every response of the workshops in this workbook, not an average of the workshop rows."},
 		[2]string{"Times", times})
 }

@@ -60,11 +60,29 @@ type Options struct {
 	// removed mid-forum (changes.go). Nil takes the forms file's questions
 	// to have been asked of every response.
 	Periods forms.QuestionPeriods
+	// Themes are the rapporteur's live themes (store.Themes), in the order
+	// they were made: the Themes sheet has a row for each, in this order,
+	// and a comment's themes are named by these labels. A coding's theme
+	// not among them counts nowhere.
+	Themes []forms.Theme
+	// Codings are the themes and translation of every comment that has any
+	// (store.Codings). The workbook counts the themes from the comments it
+	// writes, so a one-workshop export counts only that workshop's, and a
+	// comment emptied since it was coded counts nowhere.
+	Codings map[QuoteKey]Coding
+}
+
+// Coding is what the rapporteur added to one comment: the ids of the
+// themes she coded it with, and a colleague's translation.
+type Coding struct {
+	Themes      []string
+	Translation string
 }
 
 // Sheet names that are not workshops.
 const (
 	SheetOverview  = "Overview"
+	SheetThemes    = "Themes"
 	SheetKeyQuotes = "Key quotes"
 	SheetComments  = "Comments"
 	SheetResponses = "Responses"
@@ -85,12 +103,16 @@ type Workbook struct {
 	comments  int
 	quotes    []quote
 	sources   map[string]map[string]int // by workshop slug ("" for all), then source
+	themes    themeTally                // see themes.go
 }
 
-// quote is a starred comment, kept for the Key quotes sheet.
+// quote is a starred comment, kept for the Key quotes and Themes sheets.
 type quote struct {
 	workshop, question, text, lang string
 	at                             time.Time
+	// themes are live theme ids in the order of Options.Themes.
+	themes      []string
+	translation string
 }
 
 // Filename is the attachment name of a workbook exported at t, in UTC to the
@@ -106,7 +128,7 @@ func Build(ctx context.Context, f *forms.Forms, src Source, opt Options) (*Workb
 		opt.Now = time.Now()
 	}
 	opt.Now = opt.Now.UTC()
-	wb := &Workbook{file: excelize.NewFile(), forms: f, opt: opt, sheets: map[string]string{}, tally: forms.NewTally(f)}
+	wb := &Workbook{file: excelize.NewFile(), forms: f, opt: opt, sheets: map[string]string{}, tally: forms.NewTally(f), themes: newThemeTally()}
 	ok := false
 	defer func() {
 		if !ok {
@@ -140,6 +162,10 @@ func Build(ctx context.Context, f *forms.Forms, src Source, opt Options) (*Workb
 		if err := wb.writeWorkshop(w); err != nil {
 			return nil, err
 		}
+	}
+	wb.sortQuotes()
+	if err := wb.writeThemes(); err != nil {
+		return nil, err
 	}
 	if err := wb.writeKeyQuotes(); err != nil {
 		return nil, err
@@ -205,17 +231,17 @@ func (wb *Workbook) addSheets() error {
 		return fmt.Errorf("export: overview sheet: %w", err)
 	}
 	used := map[string]bool{}
-	for _, n := range []string{SheetOverview, SheetKeyQuotes, SheetComments, SheetResponses, SheetAbout} {
+	for _, n := range []string{SheetOverview, SheetThemes, SheetKeyQuotes, SheetComments, SheetResponses, SheetAbout} {
 		used[strings.ToLower(n)] = true
 	}
 	for _, w := range wb.workshops {
 		wb.sheets[w.Slug] = SheetName(w.Slug, used)
 	}
-	names := make([]string, 0, len(wb.workshops)+4)
+	names := make([]string, 0, len(wb.workshops)+5)
 	for _, w := range wb.workshops {
 		names = append(names, wb.sheets[w.Slug])
 	}
-	names = append(names, SheetKeyQuotes, SheetComments, SheetResponses, SheetAbout)
+	names = append(names, SheetThemes, SheetKeyQuotes, SheetComments, SheetResponses, SheetAbout)
 	for _, n := range names {
 		if _, err := wb.file.NewSheet(n); err != nil {
 			return fmt.Errorf("export: sheet %q: %w", n, err)

@@ -311,7 +311,7 @@ func TestWorkbook(t *testing.T) {
 		for _, w := range f.Workshops {
 			want = append(want, w.Slug)
 		}
-		want = append(want, "Key quotes", "Comments", "Responses", "About")
+		want = append(want, "Themes", "Key quotes", "Comments", "Responses", "About")
 		got := b.x.GetSheetList()
 		if strings.Join(got, "|") != strings.Join(want, "|") {
 			t.Fatalf("sheets %v, want %v", got, want)
@@ -480,7 +480,7 @@ func TestWorkbook(t *testing.T) {
 			t.Fatal("the seed should answer beta's own question")
 		}
 		rows := b.rows("Comments")
-		if strings.Join(rows[0], "|") != "Workshop|Question|Answer|Language|Submitted at (UTC)" {
+		if strings.Join(rows[0], "|") != "Workshop|Question|Answer|Language|Submitted at (UTC)|Themes|Translation" {
 			t.Fatalf("header %q", rows[0])
 		}
 		if len(rows)-1 != len(want) {
@@ -493,9 +493,9 @@ func TestWorkbook(t *testing.T) {
 				t.Errorf("comment %d = %q, want %+v", i+1, row, cm)
 			}
 		}
-		filter := regexp.MustCompile(`<autoFilter ref="\$?A\$?1:\$?E\$?(\d+)"`).FindStringSubmatch(b.sheetXML("Comments"))
+		filter := regexp.MustCompile(`<autoFilter ref="\$?A\$?1:\$?G\$?(\d+)"`).FindStringSubmatch(b.sheetXML("Comments"))
 		if filter == nil || filter[1] != strconv.Itoa(len(want)+1) {
-			t.Errorf("autofilter %v, want A1:E%d", filter, len(want)+1)
+			t.Errorf("autofilter %v, want A1:G%d", filter, len(want)+1)
 		}
 	})
 
@@ -690,7 +690,7 @@ func (b *book) sheetXML(name string) string {
 func TestWorkbookOneWorkshop(t *testing.T) {
 	s := seed(t)
 	b, _ := buildBook(t, s, export.Options{Workshop: "alpha"})
-	if got := strings.Join(b.x.GetSheetList(), "|"); got != "Overview|alpha|Key quotes|Comments|Responses|About" {
+	if got := strings.Join(b.x.GetSheetList(), "|"); got != "Overview|alpha|Themes|Key quotes|Comments|Responses|About" {
 		t.Fatalf("sheets %s", got)
 	}
 	rs := s.byWorkshop("alpha")
