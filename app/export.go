@@ -56,6 +56,28 @@ func attachment(c *fiber.Ctx, slug string, at time.Time, ext string) {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 }
 
+// exportThemes reads the live themes and every comment's coding for the
+// workbook, which counts the themes itself from the comments it exports.
+func (s *server) exportThemes(ctx context.Context) ([]forms.Theme, map[export.QuoteKey]export.Coding, error) {
+	counts, err := s.db.Themes(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	themes := make([]forms.Theme, len(counts))
+	for i, t := range counts {
+		themes[i] = t.Theme
+	}
+	stored, err := s.db.Codings(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	codings := make(map[export.QuoteKey]export.Coding, len(stored))
+	for k, c := range stored {
+		codings[export.QuoteKey{ResponseID: k.ResponseID, Question: k.Question}] = export.Coding{Themes: c.Themes, Translation: c.Translation}
+	}
+	return themes, codings, nil
+}
+
 // handleExportXLSX builds the workbook while the request waits (so a failure
 // is a clean error page), then streams the file: its raw sheets come from
 // temporary files, so memory stays flat whatever the number of responses.
@@ -82,9 +104,14 @@ func (s *server) handleExportXLSX(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	themes, codings, err := s.exportThemes(ctx) // the rapporteur's themes and translations
+	if err != nil {
+		return err
+	}
 	now := s.now()
 	start := time.Now()
-	wb, err := export.Build(ctx, s.forms, s.responsesOf(slug), export.Options{Workshop: slug, Now: now, KeyQuotes: quotes, Retired: retired, Periods: periods})
+	wb, err := export.Build(ctx, s.forms, s.responsesOf(slug), export.Options{Workshop: slug, Now: now, KeyQuotes: quotes, Retired: retired, Periods: periods,
+		Themes: themes, Codings: codings})
 	if err != nil {
 		return err
 	}
