@@ -37,6 +37,8 @@ func (s *server) routes(app *fiber.App) {
 	adm := app.Group("/admin", s.requireAdmin)
 	adm.Get("/", s.handleDashboard)
 	adm.Get("/summary.json", s.handleSummaryJSON)
+	adm.Get("/present", s.handlePresent)
+	adm.Get("/report/:slug", s.handleReport)
 	adm.Post("/comments/star", s.handleStar)
 	adm.Get("/comments", s.handleComments)
 	adm.Post("/comments/theme", s.handleCommentTheme)
