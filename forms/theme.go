@@ -80,6 +80,16 @@ func UniqueThemeID(id string, taken func(string) bool) string {
 // combining marks (Arabic short vowels among them), in compatibility form, so
 // that "ecole" finds "École", "мир" finds "МИР" and "تدريب" finds "تَدْرِيب".
 func Fold(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToLower(s)
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range norm.NFKD.String(s) {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -78,5 +79,79 @@ func TestDeskMigratesStoredResponses(t *testing.T) {
 	}
 	if n := rawCount(t, path, `SELECT count(*) FROM comment_search`); n != len(texts) {
 		t.Errorf("%d search rows, want %d", n, len(texts))
+	}
+}
+
+// TestSearchIndexCatchesUp: a search finds the same comments before the
+// writer has indexed them and after, and a changed or removed comment is
+// found by its new text only.
+func TestSearchIndexCatchesUp(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "fts.db")
+	db, err := store.Open(ctx, path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	save := func(r *forms.Response) string {
+		saved, err := db.SaveResponse(ctx, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return saved.ID
+	}
+	changing := &forms.Response{SubmissionID: uuid.NewString(), Workshop: "alpha", Lang: "fr", Answers: forms.Answers{"comment": {Text: "Formation numérique utile"}}}
+	save(changing)
+	removed := save(&forms.Response{SubmissionID: uuid.NewString(), Workshop: "alpha", Lang: "zh", Answers: forms.Answers{"comment": {Text: "人工智能培训很好"}}})
+	for i := 0; i < 30; i++ {
+		save(&forms.Response{SubmissionID: uuid.NewString(), Workshop: "beta", Lang: "en", Answers: forms.Answers{"comment": {Text: "filler comment"}}})
+	}
+	find := func(q string) int {
+		t.Helper()
+		p, err := db.Comments(ctx, store.CommentFilter{Query: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.Total
+	}
+	indexed := func() bool {
+		return rawCount(t, path, `SELECT count(*) FROM desk_state WHERE key = 'fts' AND CAST(value AS INTEGER) = (SELECT max(id) FROM comment_search)`) == 1
+	}
+	waitIndexed := func() {
+		t.Helper()
+		for i := 0; !indexed(); i++ {
+			if i > 500 {
+				t.Fatal("the writer never indexed the comments")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	check := func(when string, want map[string]int) {
+		t.Helper()
+		for q, n := range want {
+			if got := find(q); got != n {
+				t.Errorf("%s: %q finds %d, want %d", when, q, got, n)
+			}
+		}
+	}
+	first := map[string]int{"numerique": 1, "培训很": 1, "filler": 30, "formation utile": 1}
+	check("as stored", first)
+	waitIndexed()
+	check("indexed", first)
+	if n := rawCount(t, path, `SELECT count(*) FROM comment_fts WHERE comment_fts MATCH '"培训很"'`); n != 1 {
+		t.Errorf("the index finds %d, want 1", n)
+	}
+
+	changing.Answers = forms.Answers{"comment": {Text: "Atelier trop court"}}
+	save(changing)
+	if err := db.DeleteResponse(ctx, removed); err != nil {
+		t.Fatal(err)
+	}
+	after := map[string]int{"numerique": 0, "培训很": 0, "atelier": 1, "trop court": 1, "filler": 30}
+	check("changed", after)
+	waitIndexed()
+	check("changed and indexed", after)
+	if n := rawCount(t, path, `SELECT count(*) FROM comment_fts WHERE comment_fts MATCH '"培训很"'`); n != 0 {
+		t.Errorf("the index still finds a removed comment %d times", n)
 	}
 }

@@ -221,12 +221,15 @@ func (db *DB) DeleteResponse(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
+		if err := deleteSearch(ctx, tx, rowID); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM responses WHERE id = ?`, rowID); err != nil {
 			return err
 		}
-		d := tallyDelta{}
-		d.response(workshop, answers, -1)
-		return applyTallies(ctx, tx, d)
+		st := &writeStmts{delta: tallyDelta{}}
+		st.delta.response(workshop, answers, -1)
+		return applyTallies(ctx, tx, st)
 	})
 }
 

@@ -59,6 +59,9 @@ type DB struct {
 	now       func() time.Time
 	stmts     writeStmts // the writer goroutine's own
 	log       *slog.Logger
+	// ftsBehind says comments may wait for the search index (desk.go);
+	// only the writer goroutine uses it.
+	ftsBehind bool
 
 	ckpt     *sql.DB // the checkpointer's connection
 	ckptKick chan struct{}

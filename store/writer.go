@@ -36,10 +36,20 @@ func (db *DB) writer() {
 	defer db.wg.Done()
 	defer db.stmts.close()
 	batch := make([]*saveJob, 0, db.maxBatch)
+	db.ftsBehind = true
 	for {
-		var first *saveJob
+		var (
+			first *saveJob
+			idle  <-chan time.Time
+		)
+		if db.ftsBehind {
+			idle = time.After(ftsIdle)
+		}
 		select {
 		case first = <-db.jobs:
+		case <-idle:
+			db.indexComments()
+			continue
 		case <-db.stop:
 			// Commit what was queued before Close, then leave.
 			for {
@@ -141,12 +151,13 @@ func (db *DB) commitBatch(batch []*saveJob, results []saveResult) error {
 			results[i] = saveResult{saved: saved}
 		}
 	}
-	if err := applyTallies(ctx, tx, st.delta); err != nil {
+	if err := applyTallies(ctx, tx, st); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	db.ftsBehind = true
 	db.kickCheckpoint()
 	return nil
 }
@@ -157,6 +168,10 @@ type writeStmts struct {
 	db             *sql.DB
 	insertResponse *sql.Stmt
 	insertAnswers  map[answerShape]*sql.Stmt
+	insertSearch   *sql.Stmt
+	// upsertTallies holds the kept counts' upserts by how many rows each
+	// writes (tallyChunks).
+	upsertTallies map[int]*sql.Stmt
 	// per transaction
 	tx      *sql.Tx
 	inTx    map[*sql.Stmt]*sql.Stmt
@@ -208,6 +223,9 @@ func (s *writeStmts) prepare(ctx context.Context, batch []*saveJob) error {
 	if s.insertAnswers == nil {
 		s.insertAnswers = map[answerShape]*sql.Stmt{}
 	}
+	if err := s.prepareDesk(ctx); err != nil {
+		return err
+	}
 	for _, j := range batch {
 		sh := shapeOf(j.r.Answers)
 		if sh.rows() == 0 || s.insertAnswers[sh] != nil || len(s.insertAnswers) >= maxPreparedShapes {
@@ -252,6 +270,12 @@ func (s *writeStmts) close() {
 	}
 	for _, p := range s.insertAnswers {
 		p.Close()
+	}
+	for _, p := range s.upsertTallies {
+		p.Close()
+	}
+	if s.insertSearch != nil {
+		s.insertSearch.Close()
 	}
 }
 
@@ -307,7 +331,7 @@ func saveOne(ctx context.Context, tx *sql.Tx, st *writeStmts, r *forms.Response,
 		if err := insertAnswers(ctx, tx, st, rowID, r.Answers); err != nil {
 			return Saved{}, err
 		}
-		if err := insertSearch(ctx, tx, rowID, r, r.Workshop); err != nil {
+		if err := insertSearch(ctx, st, rowID, r, r.Workshop); err != nil {
 			return Saved{}, err
 		}
 		st.delta.response(r.Workshop, r.Answers, 1)
@@ -345,10 +369,10 @@ func saveAgain(ctx context.Context, tx *sql.Tx, st *writeStmts, r *forms.Respons
 	if err := insertAnswers(ctx, tx, st, rowID, r.Answers); err != nil {
 		return Saved{}, err
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM comment_search WHERE response_id = ?`, rowID); err != nil {
-		return Saved{}, fmt.Errorf("replace answers: %w", err)
+	if err := deleteSearch(ctx, tx, rowID); err != nil {
+		return Saved{}, err
 	}
-	if err := insertSearch(ctx, tx, rowID, r, prev.workshop); err != nil {
+	if err := insertSearch(ctx, st, rowID, r, prev.workshop); err != nil {
 		return Saved{}, err
 	}
 	st.delta.answers(prev.workshop, prev.answers, -1)

@@ -66,6 +66,14 @@ func bench(ctx context.Context, o options, out, progress io.Writer) (bool, error
 	}
 	rows, allOK = append(rows, pgRows...), allOK && pgOK
 
+	if len(o.deskSizes) > 0 {
+		dr, ok, err := deskRows(ctx, o, dir, mk, progress)
+		if err != nil {
+			return false, err
+		}
+		rows, allOK = append(rows, dr...), allOK && ok
+	}
+
 	if o.exportN > 0 {
 		er, err := exportRows(ctx, self, dir, o.exportN, progress)
 		if err != nil {

@@ -33,6 +33,10 @@ type options struct {
 	exportN     int
 	profileDir  string
 	keep        bool
+	// The desk (desk.go): database sizes, and the baseline build.
+	deskSizes   []int
+	baseline    string
+	baselineRev string
 }
 
 func main() {
@@ -51,6 +55,10 @@ func main() {
 	flag.IntVar(&o.formClients, "form-clients", 64, "concurrent clients of the browser path (0 skips it)")
 	flag.Int64Var(&o.maxRequests, "max-requests", 1_000_000, "upper bound on the requests of one load")
 	flag.IntVar(&o.exportN, "export-responses", 100_000, "responses in the export's database (0 skips the export)")
+	var deskSizes string
+	flag.StringVar(&deskSizes, "desk-sizes", "10000,100000,1000000", "responses in the desk's database at each of its measurements, ascending (empty skips them)")
+	flag.StringVar(&o.baseline, "baseline", "", "baseline server binary for the desk's submit rate; empty builds -baseline-rev")
+	flag.StringVar(&o.baselineRev, "baseline-rev", "696c77e", "git revision of the baseline: the last commit before the desk's kept counts (empty skips it)")
 	flag.StringVar(&o.profileDir, "profile", "", "directory for a CPU and heap profile of the server under the 64-client load")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory with the databases")
 	flag.StringVar(&ceilingAddr, "ceiling-addr", "", "internal: serve the bare Fiber ceiling on this address")
@@ -72,6 +80,11 @@ func main() {
 			os.Exit(1)
 		}
 		return
+	}
+	var err error
+	if o.deskSizes, err = parseCounts(deskSizes); err != nil {
+		fmt.Fprintf(os.Stderr, "loadgen: bad -desk-sizes %q\n", deskSizes)
+		os.Exit(2)
 	}
 	for _, s := range strings.Split(clients, ",") {
 		if strings.TrimSpace(s) == "" {
@@ -95,6 +108,22 @@ func main() {
 		fmt.Fprintln(os.Stderr, "loadgen: a check failed (see the table)")
 		os.Exit(1)
 	}
+}
+
+// parseCounts reads a comma-separated list of positive counts.
+func parseCounts(list string) ([]int, error) {
+	var out []int
+	for _, s := range strings.Split(list, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("bad count %q", s)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 // row is one line of the table.

@@ -27,11 +27,15 @@ INSERT INTO tallies (workshop, question, kind, value, n)
 
 -- One row per comment (non-empty text answer), with its text folded (lower
 -- case, no accents: forms.Fold) for searching, and its workshop and language
--- for filtering. comment_fts indexes the folded text by trigrams, so that a
--- search in any script finds a word inside a sentence. The store fills it
--- for existing comments at start (desk_state 'search').
+-- for filtering. Ids are never reused (AUTOINCREMENT): comment_fts indexes
+-- the folded texts by trigrams, so that a search in any script finds a word
+-- inside a sentence, and it is filled by the writer when it is idle, not by
+-- the transaction that stores a response (an FTS5 insert costs more than the
+-- rest of a response). desk_state 'fts' is the last id it indexed; searches
+-- look for the newer ones in the folded text itself. The store fills
+-- comment_search for existing comments at start (desk_state 'search').
 CREATE TABLE comment_search (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     response_id INTEGER NOT NULL REFERENCES responses (id) ON DELETE CASCADE,
     question    TEXT    NOT NULL,
     workshop    TEXT    NOT NULL,
@@ -40,18 +44,13 @@ CREATE TABLE comment_search (
     UNIQUE (response_id, question)
 );
 CREATE INDEX comment_search_workshop ON comment_search (workshop, response_id);
-CREATE VIRTUAL TABLE comment_fts USING fts5 (folded, content = 'comment_search', content_rowid = 'id', tokenize = 'trigram');
-CREATE TRIGGER comment_search_ai AFTER INSERT ON comment_search BEGIN
-    INSERT INTO comment_fts (rowid, folded) VALUES (new.id, new.folded);
-END;
-CREATE TRIGGER comment_search_ad AFTER DELETE ON comment_search BEGIN
-    INSERT INTO comment_fts (comment_fts, rowid, folded) VALUES ('delete', old.id, old.folded);
-END;
+CREATE VIRTUAL TABLE comment_fts USING fts5 (folded, content = '', contentless_delete = 1, tokenize = 'trigram');
 
 CREATE TABLE desk_state (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+INSERT INTO desk_state (key, value) VALUES ('fts', '0');
 INSERT INTO desk_state (key, value)
     SELECT 'search', 'pending' WHERE EXISTS (SELECT 1 FROM answers WHERE text IS NOT NULL);
 
