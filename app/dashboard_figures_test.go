@@ -171,3 +171,83 @@ func TestDashboardNoFigures(t *testing.T) {
 		t.Errorf("east should still show its 3 responses and the distribution of each rating:\n%s", east)
 	}
 }
+
+// TestDashboardFromCounts stores over a thousand responses and checks what
+// the dashboard makes of them: counts with thousands separators, the mean
+// the test computes, the top themes, the ten newest comments and a link to
+// the rest.
+func TestDashboardFromCounts(t *testing.T) {
+	a := mustAppOn(t, dashboardForms(t), func(*config) {})
+	ctx := context.Background()
+	const alpha, beta = 1003, 2
+	sum, ids := 0, []string{}
+	for i := 0; i < alpha+beta; i++ {
+		slug, score := "alpha", 1+i*7%5
+		if i >= alpha {
+			slug = "beta"
+		} else {
+			sum += score
+		}
+		saved, err := a.db.SaveResponse(ctx, &forms.Response{SubmissionID: fmt.Sprintf("40000000-0000-4000-8000-%012d", i), Workshop: slug, Lang: "en",
+			SubmittedAt: time.Date(2026, 6, 25, 9, 0, i, 0, time.UTC), Answers: forms.Answers{"overall": {Number: score}, "comment": {Text: fmt.Sprintf("Comment number %d.", i)}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, saved.ID)
+	}
+	// Four themes on alpha's comments, coding 4, 3, 2 and 1 of them: the
+	// three most are shown, most first.
+	extra, err := a.db.AddTheme(ctx, "Facilitation")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := a.db.AddTheme(ctx, "Venue")
+	if err != nil {
+		t.Fatal(err)
+	}
+	coded := map[string]int{"skills": 2, "digital": 3, extra.ID: 4, other.ID: 1}
+	for theme, n := range coded {
+		for i := 0; i < n; i++ {
+			if err := a.db.TagComment(ctx, ids[i], "comment", theme, true); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := a.db.StarComment(ctx, ids[7], "comment", true); err != nil {
+		t.Fatal(err)
+	}
+	res, body := a.do(t, get("/admin", "Authorization", "Bearer "+testToken))
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	total := thousands(alpha + beta)
+	if !strings.Contains(body, total+" responses and "+total+" comments so far") {
+		t.Errorf("the lead should count %s responses and comments", total)
+	}
+	row := overviewRow(t, body, "alpha")
+	mean := fmt.Sprintf("%.2f", float64(sum)/alpha)
+	if !strings.Contains(row, `<td data-label="Responses">1,003</td>`) || !strings.Contains(row, ">"+mean+"</td>") {
+		t.Errorf("alpha's row should show 1,003 responses and mean %s:\n%s", mean, row)
+	}
+	if want := `<li>Facilitation: 4</li><li>Digital tools: 3</li><li>Skills and training: 2</li></ul>`; !strings.Contains(row, want) {
+		t.Errorf("alpha's top themes should be %s:\n%s", want, row)
+	}
+	if !strings.Contains(workshopSection(t, body, "alpha"), "n = 1,003, mean "+mean) {
+		t.Error("alpha's distribution should say n = 1,003")
+	}
+	latest := body[strings.Index(body, "<h3>Latest comments</h3>"):]
+	if n := strings.Count(latest, "<blockquote"); n != latestComments {
+		t.Errorf("%d latest comments, want %d", n, latestComments)
+	}
+	newest := fmt.Sprintf("Comment number %d.", alpha+beta-1)
+	if i := strings.Index(latest, "<blockquote"); i < 0 || !strings.HasPrefix(latest[strings.Index(latest[i:], ">")+i+1:], newest) {
+		t.Errorf("the newest comment, %q, should come first", newest)
+	}
+	if !strings.Contains(latest, `<a href="/admin/comments">All `+total+` comments →</a>`) {
+		t.Error("the latest comments should link to all of them")
+	}
+	quotes := body[strings.Index(body, "<h3>Key quotes</h3>"):strings.Index(body, "<h3>Latest comments</h3>")]
+	if !strings.Contains(quotes, "Comment number 7.") || strings.Count(quotes, "<blockquote") != 1 {
+		t.Errorf("the one key quote should be listed:\n%s", quotes)
+	}
+}
