@@ -221,15 +221,22 @@ func (db *DB) DeleteResponse(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		if err := deleteSearch(ctx, tx, rowID); err != nil {
+		in, err := takenIn(ctx, tx, rowID)
+		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM responses WHERE id = ?`, rowID); err != nil {
-			return err
+		if in {
+			if err := deleteSearch(ctx, tx, rowID); err != nil {
+				return err
+			}
+			d := tallyDelta{}
+			d.response(workshop, answers, -1)
+			if err := applyTallies(ctx, tx, d); err != nil {
+				return err
+			}
 		}
-		st := &writeStmts{delta: tallyDelta{}}
-		st.delta.response(workshop, answers, -1)
-		return applyTallies(ctx, tx, st)
+		_, err = tx.ExecContext(ctx, `DELETE FROM responses WHERE id = ?`, rowID)
+		return err
 	})
 }
 

@@ -59,9 +59,12 @@ type DB struct {
 	now       func() time.Time
 	stmts     writeStmts // the writer goroutine's own
 	log       *slog.Logger
-	// ftsBehind says comments may wait for the search index (desk.go);
-	// only the writer goroutine uses it.
-	ftsBehind bool
+	// The desk's tables (sqlite_desk_update.go): deskReq asks the writer
+	// to bring them up to date; deskBehind and deskAt, the writer's own,
+	// say whether responses wait to be taken in and when it last did.
+	deskReq    chan chan error
+	deskBehind bool
+	deskAt     time.Time
 
 	ckpt     *sql.DB // the checkpointer's connection
 	ckptKick chan struct{}
@@ -131,10 +134,6 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	if err := backfillSearch(ctx, w); err != nil {
-		w.Close()
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
-	}
 	// SQLite made the -wal and -shm with the database's mode; this only
 	// acts (and logs) if it ever did not.
 	if err := tightenAll(opt.Log, path, "-wal", "-shm"); err != nil {
@@ -166,6 +165,15 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		ckptKick: make(chan struct{}, 1),
 		guard:    g,
 		log:      opt.Log,
+		deskReq:  make(chan chan error),
+	}
+	// Responses stored since the desk last took them in (before the last
+	// stop, or before the desk existed) are taken in now.
+	if err := db.catchUp(true); err != nil {
+		r.Close()
+		c.Close()
+		w.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	g.startKeeper()
 	db.stmts.db = w

@@ -18,6 +18,9 @@ var _ Desk = (*DB)(nil)
 
 // Counts reads the kept counts.
 func (db *DB) Counts(ctx context.Context) (*Counts, error) {
+	if err := db.upToDate(ctx); err != nil {
+		return nil, err
+	}
 	rows, err := db.read.QueryContext(ctx, `SELECT workshop, question, kind, value, n FROM tallies WHERE n <> 0`)
 	if err == nil {
 		defer rows.Close()
@@ -25,227 +28,23 @@ func (db *DB) Counts(ctx context.Context) (*Counts, error) {
 	return readRows(rows, err, scanTallies, translate, "read counts")
 }
 
-// tallyChunks are the row counts the kept counts' upserts are prepared for:
-// a batch's delta is written with as few statements as they allow.
-var tallyChunks = []int{64, 16, 4, 1}
-
-func upsertTalliesSQL(rows int) string {
-	return `INSERT INTO tallies (workshop, question, kind, value, n) VALUES ` +
-		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", rows), ", ") +
-		` ON CONFLICT (workshop, question, kind, value) DO UPDATE SET n = n + excluded.n`
-}
-
-const insertSearchSQL = `INSERT INTO comment_search (response_id, question, workshop, lang, folded) VALUES (?, ?, ?, ?, ?)`
-
-// prepareDesk prepares the writer's statements of the desk.
-func (s *writeStmts) prepareDesk(ctx context.Context) error {
-	if s.insertSearch != nil {
-		return nil
-	}
-	p, err := s.db.PrepareContext(ctx, insertSearchSQL)
-	if err != nil {
-		return fmt.Errorf("prepare: %w", err)
-	}
-	s.insertSearch = p
-	s.upsertTallies = map[int]*sql.Stmt{}
-	for _, n := range tallyChunks {
-		p, err := s.db.PrepareContext(ctx, upsertTalliesSQL(n))
-		if err != nil {
-			return fmt.Errorf("prepare: %w", err)
-		}
-		s.upsertTallies[n] = p
-	}
-	return nil
-}
-
-// applyTallies adds the transaction's delta (st.delta) to the kept counts,
-// with the writer's prepared statements if st has them.
-func applyTallies(ctx context.Context, tx *sql.Tx, st *writeStmts) error {
-	keys := st.delta.sorted()
-	args := make([]any, 0, 5*tallyChunks[0])
-	for len(keys) > 0 {
-		n := tallyChunks[len(tallyChunks)-1]
-		for _, c := range tallyChunks {
-			if c <= len(keys) {
-				n = c
-				break
-			}
-		}
-		args = args[:0]
-		for _, k := range keys[:n] {
-			args = append(args, k.workshop, k.question, k.kind, k.value, st.delta[k])
-		}
-		var err error
-		if p := st.upsertTallies[n]; p != nil {
-			_, err = st.inTxStmt(ctx, p).ExecContext(ctx, args...)
-		} else {
-			_, err = tx.ExecContext(ctx, upsertTalliesSQL(n), args...)
-		}
-		if err != nil {
-			return fmt.Errorf("update counts: %w", err)
-		}
-		keys = keys[n:]
-	}
-	return nil
-}
-
-// insertSearch writes the search rows of a response's comments.
-func insertSearch(ctx context.Context, st *writeStmts, rowID int64, r *forms.Response, workshop string) error {
-	for q, a := range r.Answers {
-		if len(a.Choices) > 0 || a.Text == "" {
-			continue
-		}
-		if _, err := st.inTxStmt(ctx, st.insertSearch).ExecContext(ctx, rowID, q, workshop, r.Lang, forms.Fold(a.Text)); err != nil {
-			return fmt.Errorf("index comment: %w", err)
-		}
-	}
-	return nil
-}
-
-// deleteSearch removes a response's search rows and their index entries.
-func deleteSearch(ctx context.Context, tx *sql.Tx, rowID int64) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM comment_fts WHERE rowid IN (SELECT id FROM comment_search WHERE response_id = ?)`, rowID); err != nil {
-		return fmt.Errorf("unindex comments: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM comment_search WHERE response_id = ?`, rowID); err != nil {
-		return fmt.Errorf("unindex comments: %w", err)
-	}
-	return nil
-}
-
-// ftsIdle is how long the writer waits for a response before it indexes
-// comments, and ftsChunk how many it indexes at a time: a burst of
-// responses is stored first, and a search never waits for the index (it
-// reads the newest comments' folded text instead).
-const (
-	ftsIdle  = 20 * time.Millisecond
-	ftsChunk = 2000
-)
-
-// indexComments adds up to ftsChunk comments to the search index, on the
-// writer goroutine; it leaves ftsBehind false when none are left.
-func (db *DB) indexComments() {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	var indexed int64
-	err := db.inWriteTx(ctx, "index comments", func(tx *sql.Tx) error {
-		var from, to int64
-		if err := tx.QueryRowContext(ctx, `SELECT CAST(value AS INTEGER) FROM desk_state WHERE key = 'fts'`).Scan(&from); err != nil {
-			return err
-		}
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), ?1) FROM (SELECT id FROM comment_search WHERE id > ?1 ORDER BY id LIMIT ?2)`, from, ftsChunk).Scan(&to); err != nil {
-			return err
-		}
-		if to == from {
-			return nil
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO comment_fts (rowid, folded) SELECT id, folded FROM comment_search WHERE id > ? AND id <= ?`, from, to); err != nil {
-			return err
-		}
-		indexed = to - from
-		_, err := tx.ExecContext(ctx, `UPDATE desk_state SET value = ? WHERE key = 'fts'`, to)
-		return err
-	})
-	if err != nil {
-		db.log.Warn("store: indexing comments for search failed; searches read the comments instead", "err", err)
-	}
-	db.ftsBehind = err == nil && indexed > 0
-}
-
-// backfillSearch indexes the comments stored before the desk existed, once,
-// a few thousand responses per transaction so that memory stays small.
-func backfillSearch(ctx context.Context, db *sql.DB) error {
-	var pending int
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM desk_state WHERE key = 'search'`).Scan(&pending); err != nil {
-		return fmt.Errorf("index comments: %w", err)
-	}
-	for after := int64(0); pending > 0; {
-		next, err := backfillChunk(ctx, db, after)
-		if err != nil {
-			return fmt.Errorf("index comments: %w", err)
-		}
-		if next == after {
-			break
-		}
-		after = next
-	}
-	if _, err := db.ExecContext(ctx, `DELETE FROM desk_state WHERE key = 'search'`); err != nil {
-		return fmt.Errorf("index comments: %w", err)
-	}
-	return nil
-}
-
-// backfillChunk indexes the comments of the responses after row id after,
-// up to a few thousand, and returns the last row id it indexed.
-func backfillChunk(ctx context.Context, db *sql.DB, after int64) (int64, error) {
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return after, err
-	}
-	defer tx.Rollback()
-	_, err = tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS backfill (id INTEGER, question TEXT, text TEXT, workshop TEXT, lang TEXT)`)
-	if err == nil {
-		_, err = tx.ExecContext(ctx, `INSERT INTO backfill SELECT a.response_id, a.question, a.text, r.workshop, r.lang
-			FROM answers a JOIN responses r ON r.id = a.response_id
-			WHERE a.response_id IN (SELECT id FROM responses WHERE id > ? ORDER BY id LIMIT 5000) AND a.text IS NOT NULL AND a.text <> ''`, after)
-	}
-	if err != nil {
-		return after, err
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, question, text, workshop, lang FROM backfill`)
-	if err != nil {
-		return after, err
-	}
-	var batch []any
-	for rows.Next() {
-		var (
-			id                             int64
-			question, text, workshop, lang string
-		)
-		if err := rows.Scan(&id, &question, &text, &workshop, &lang); err != nil {
-			rows.Close()
-			return after, err
-		}
-		batch = append(batch, id, question, workshop, lang, forms.Fold(text))
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return after, err
-	}
-	for i := 0; i < len(batch); i += 5 {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO comment_search (response_id, question, workshop, lang, folded) VALUES (?, ?, ?, ?, ?)`, batch[i:i+5]...); err != nil {
-			return after, err
-		}
-	}
-	var more int64
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), ?) FROM (SELECT id FROM responses WHERE id > ? ORDER BY id LIMIT 5000)`, after, after).Scan(&more); err != nil {
-		return after, err
-	}
-	if _, err := tx.ExecContext(ctx, `DROP TABLE backfill`); err != nil {
-		return after, err
-	}
-	return more, tx.Commit()
-}
-
 // Comments reads one page of comments and their count.
 func (db *DB) Comments(ctx context.Context, f CommentFilter) (CommentPage, error) {
-	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return CommentPage{}, translate(fmt.Errorf("store: read comments: %w", err))
-	}
-	defer tx.Rollback()
-	var indexed int64 // the comments up to this id are in the index
-	if err := tx.QueryRowContext(ctx, `SELECT CAST(value AS INTEGER) FROM desk_state WHERE key = 'fts'`).Scan(&indexed); err != nil {
-		return CommentPage{}, translate(fmt.Errorf("store: read comments: %w", err))
+	if err := db.upToDate(ctx); err != nil {
+		return CommentPage{}, err
 	}
 	arg, args := placeholders(false)
 	where := commentSQL(f, arg, func(term string) string {
 		if shortTerm(term) {
 			return "instr(c.folded, " + arg(term) + ") > 0"
 		}
-		return "(c.id <= " + arg(indexed) + " AND c.id IN (SELECT rowid FROM comment_fts WHERE comment_fts MATCH " + arg(ftsPhrase(term)) + ")" +
-			" OR c.id > " + arg(indexed) + " AND instr(c.folded, " + arg(term) + ") > 0)"
+		return "c.id IN (SELECT rowid FROM comment_fts WHERE comment_fts MATCH " + arg(ftsPhrase(term)) + ")"
 	})
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return CommentPage{}, translate(fmt.Errorf("store: read comments: %w", err))
+	}
+	defer tx.Rollback()
 	var page CommentPage
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM comment_search c WHERE `+where, *args...).Scan(&page.Total); err != nil {
 		return CommentPage{}, translate(fmt.Errorf("store: count comments: %w", err))
@@ -333,6 +132,9 @@ func attachThemeRows(comments []Comment, rowIDs []int64, rows rowsOf) error {
 
 // Codings reads every coded or translated comment's themes and translation.
 func (db *DB) Codings(ctx context.Context) (map[CommentKey]Coding, error) {
+	if err := db.upToDate(ctx); err != nil {
+		return nil, err
+	}
 	rows, err := db.read.QueryContext(ctx, codingsSQL)
 	if err == nil {
 		defer rows.Close()
@@ -382,6 +184,9 @@ func scanCodings(rows rowsOf) (map[CommentKey]Coding, error) {
 
 // Themes reads the live themes and their counts.
 func (db *DB) Themes(ctx context.Context) ([]ThemeCount, error) {
+	if err := db.upToDate(ctx); err != nil {
+		return nil, err
+	}
 	themes, err := db.themes(ctx, db.read)
 	if err != nil {
 		return nil, err
@@ -557,6 +362,9 @@ func commentRow(ctx context.Context, tx *sql.Tx, responseID, question string) (i
 
 // TagComment codes a comment with a theme, or takes the theme off.
 func (db *DB) TagComment(ctx context.Context, responseID, question, theme string, on bool) error {
+	if err := db.upToDate(ctx); err != nil {
+		return err
+	}
 	return db.inWriteTx(ctx, "tag comment", func(tx *sql.Tx) error {
 		rowID, err := commentRow(ctx, tx, responseID, question)
 		if err != nil {
@@ -583,6 +391,9 @@ func (db *DB) TagComment(ctx context.Context, responseID, question, theme string
 func (db *DB) SetTranslation(ctx context.Context, responseID, question, text string) error {
 	text, err := translationInput(text)
 	if err != nil {
+		return err
+	}
+	if err := db.upToDate(ctx); err != nil {
 		return err
 	}
 	return db.inWriteTx(ctx, "set translation", func(tx *sql.Tx) error {

@@ -36,19 +36,21 @@ func (db *DB) writer() {
 	defer db.wg.Done()
 	defer db.stmts.close()
 	batch := make([]*saveJob, 0, db.maxBatch)
-	db.ftsBehind = true
 	for {
 		var (
 			first *saveJob
 			idle  <-chan time.Time
 		)
-		if db.ftsBehind {
-			idle = time.After(ftsIdle)
+		if db.deskBehind {
+			idle = time.After(deskIdle)
 		}
 		select {
 		case first = <-db.jobs:
+		case req := <-db.deskReq:
+			req <- db.catchUp(true)
+			continue
 		case <-idle:
-			db.indexComments()
+			_ = db.catchUp(false) // logged; the next try picks up
 			continue
 		case <-db.stop:
 			// Commit what was queued before Close, then leave.
@@ -80,6 +82,9 @@ func (db *DB) writer() {
 			}
 		}
 		db.commit(batch)
+		if db.deskBehind && time.Since(db.deskAt) >= deskEvery {
+			_ = db.catchUp(false)
+		}
 	}
 }
 
@@ -151,13 +156,10 @@ func (db *DB) commitBatch(batch []*saveJob, results []saveResult) error {
 			results[i] = saveResult{saved: saved}
 		}
 	}
-	if err := applyTallies(ctx, tx, st); err != nil {
-		return err
-	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	db.ftsBehind = true
+	db.deskBehind = true
 	db.kickCheckpoint()
 	return nil
 }
@@ -168,16 +170,10 @@ type writeStmts struct {
 	db             *sql.DB
 	insertResponse *sql.Stmt
 	insertAnswers  map[answerShape]*sql.Stmt
-	insertSearch   *sql.Stmt
-	// upsertTallies holds the kept counts' upserts by how many rows each
-	// writes (tallyChunks).
-	upsertTallies map[int]*sql.Stmt
 	// per transaction
 	tx      *sql.Tx
 	inTx    map[*sql.Stmt]*sql.Stmt
 	scratch []any
-	// delta is what the transaction adds to the kept counts (desk.go).
-	delta tallyDelta
 }
 
 // answerShape is how many answer rows of each kind a response has; it names
@@ -223,9 +219,6 @@ func (s *writeStmts) prepare(ctx context.Context, batch []*saveJob) error {
 	if s.insertAnswers == nil {
 		s.insertAnswers = map[answerShape]*sql.Stmt{}
 	}
-	if err := s.prepareDesk(ctx); err != nil {
-		return err
-	}
 	for _, j := range batch {
 		sh := shapeOf(j.r.Answers)
 		if sh.rows() == 0 || s.insertAnswers[sh] != nil || len(s.insertAnswers) >= maxPreparedShapes {
@@ -243,10 +236,6 @@ func (s *writeStmts) prepare(ctx context.Context, batch []*saveJob) error {
 func (s *writeStmts) begin(tx *sql.Tx) *writeStmts {
 	s.tx = tx
 	clear(s.inTx)
-	if s.delta == nil {
-		s.delta = tallyDelta{}
-	}
-	clear(s.delta)
 	return s
 }
 
@@ -271,12 +260,7 @@ func (s *writeStmts) close() {
 	for _, p := range s.insertAnswers {
 		p.Close()
 	}
-	for _, p := range s.upsertTallies {
-		p.Close()
-	}
-	if s.insertSearch != nil {
-		s.insertSearch.Close()
-	}
+
 }
 
 // answersSQL is the INSERT for a shape. The response's row id is bound once
@@ -331,10 +315,6 @@ func saveOne(ctx context.Context, tx *sql.Tx, st *writeStmts, r *forms.Response,
 		if err := insertAnswers(ctx, tx, st, rowID, r.Answers); err != nil {
 			return Saved{}, err
 		}
-		if err := insertSearch(ctx, st, rowID, r, r.Workshop); err != nil {
-			return Saved{}, err
-		}
-		st.delta.response(r.Workshop, r.Answers, 1)
 		return Saved{ID: publicID, Created: true}, nil
 	}
 	return saveAgain(ctx, tx, st, r, now)
@@ -369,16 +349,21 @@ func saveAgain(ctx context.Context, tx *sql.Tx, st *writeStmts, r *forms.Respons
 	if err := insertAnswers(ctx, tx, st, rowID, r.Answers); err != nil {
 		return Saved{}, err
 	}
-	if err := deleteSearch(ctx, tx, rowID); err != nil {
-		return Saved{}, err
-	}
-	if err := insertSearch(ctx, st, rowID, r, prev.workshop); err != nil {
-		return Saved{}, err
-	}
-	st.delta.answers(prev.workshop, prev.answers, -1)
-	st.delta.answers(prev.workshop, r.Answers, 1)
 	if _, err := tx.ExecContext(ctx, `UPDATE responses SET lang = ?, updated_at = ? WHERE id = ?`, r.Lang, now.UnixMilli(), rowID); err != nil {
 		return Saved{}, fmt.Errorf("update response: %w", err)
+	}
+	// The desk's tables hold the old answers if they took the response in.
+	if in, err := takenIn(ctx, tx, rowID); err != nil || !in {
+		return o.saved, err
+	}
+	d := tallyDelta{}
+	d.answers(prev.workshop, prev.answers, -1)
+	d.answers(prev.workshop, r.Answers, 1)
+	if err := applyTallies(ctx, tx, d); err != nil {
+		return Saved{}, err
+	}
+	if err := reindex(ctx, tx, rowID); err != nil {
+		return Saved{}, err
 	}
 	return o.saved, nil
 }

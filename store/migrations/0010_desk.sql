@@ -1,11 +1,21 @@
 -- The rapporteur's desk (issue 14).
 --
 -- tallies keeps the counts the dashboard and summary.json are made of, so that
--- they are read from a few hundred rows instead of a scan of every response:
--- the writer adds each batch's counts in the transaction that stores it, and
--- takes a changed or removed response's old answers off. kind 'r' counts
--- responses (question ''), 'n' the answers of each number (value), 't' the
--- non-empty text answers. Existing responses are counted here, once.
+-- they are read from a few hundred rows instead of a scan of every response.
+-- kind 'r' counts responses (question ''), 'n' the answers of each number
+-- (value), 't' the non-empty text answers. comment_search has one row per
+-- comment (non-empty text answer), its text folded (lower case, no accents:
+-- forms.Fold) and its workshop and language, for filtering and searching;
+-- comment_fts indexes the folded texts by trigrams, so that a search in any
+-- script finds a word inside a sentence.
+--
+-- All three are brought up to date by the store's writer, not by the
+-- transaction that stores a response (that would cost it more than a third):
+-- desk_state 'desk' is the last response id they take in. The writer adds
+-- newer responses in sets, between batches and when it is idle, and every
+-- read of them first asks it to finish; a change or removal of a response
+-- they took in is applied to them in its own transaction. Responses stored
+-- before this migration are taken in the same way, at the next start.
 CREATE TABLE tallies (
     workshop TEXT    NOT NULL,
     question TEXT    NOT NULL,
@@ -14,26 +24,9 @@ CREATE TABLE tallies (
     n        INTEGER NOT NULL,
     PRIMARY KEY (workshop, question, kind, value)
 ) WITHOUT ROWID;
-INSERT INTO tallies (workshop, question, kind, value, n)
-    SELECT workshop, '', 'r', 0, count(*) FROM responses GROUP BY workshop;
-INSERT INTO tallies (workshop, question, kind, value, n)
-    SELECT r.workshop, a.question, 'n', a.number, count(*)
-    FROM answers a JOIN responses r ON r.id = a.response_id
-    WHERE a.number IS NOT NULL GROUP BY r.workshop, a.question, a.number;
-INSERT INTO tallies (workshop, question, kind, value, n)
-    SELECT r.workshop, a.question, 't', 0, count(*)
-    FROM answers a JOIN responses r ON r.id = a.response_id
-    WHERE a.text IS NOT NULL AND a.text <> '' GROUP BY r.workshop, a.question;
 
--- One row per comment (non-empty text answer), with its text folded (lower
--- case, no accents: forms.Fold) for searching, and its workshop and language
--- for filtering. Ids are never reused (AUTOINCREMENT): comment_fts indexes
--- the folded texts by trigrams, so that a search in any script finds a word
--- inside a sentence, and it is filled by the writer when it is idle, not by
--- the transaction that stores a response (an FTS5 insert costs more than the
--- rest of a response). desk_state 'fts' is the last id it indexed; searches
--- look for the newer ones in the folded text itself. The store fills
--- comment_search for existing comments at start (desk_state 'search').
+-- Ids are never reused (AUTOINCREMENT), so comment_fts never finds a
+-- removed comment's id on another.
 CREATE TABLE comment_search (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     response_id INTEGER NOT NULL REFERENCES responses (id) ON DELETE CASCADE,
@@ -48,11 +41,9 @@ CREATE VIRTUAL TABLE comment_fts USING fts5 (folded, content = '', contentless_d
 
 CREATE TABLE desk_state (
     key   TEXT PRIMARY KEY,
-    value TEXT NOT NULL
+    value INTEGER NOT NULL
 );
-INSERT INTO desk_state (key, value) VALUES ('fts', '0');
-INSERT INTO desk_state (key, value)
-    SELECT 'search', 'pending' WHERE EXISTS (SELECT 1 FROM answers WHERE text IS NOT NULL);
+INSERT INTO desk_state (key, value) VALUES ('desk', 0);
 
 -- The rapporteur's themes. A merged theme stays, pointing at the one it was
 -- merged into, so that a declared theme does not come back at the next start

@@ -1,0 +1,207 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"feedback/forms"
+)
+
+// How the SQLite store keeps the desk's tables (tallies, comment_search,
+// comment_fts) up to date: see migrations/0010_desk.sql. A new response is
+// stored as before; the writer goroutine takes stored responses in, in sets,
+// after a batch once every deskEvery, when it has been idle for deskIdle,
+// and whenever a read of the desk asks it to (upToDate). A change or removal
+// of a response already taken in is applied to the tables at once, in the
+// transaction that makes it.
+
+const (
+	// deskChunk bounds the responses one transaction takes in.
+	deskChunk = 5000
+	// deskEvery is how often a busy writer takes responses in.
+	deskEvery = time.Second
+	// deskIdle is how long the writer waits for a response before it takes
+	// the stored ones in.
+	deskIdle = 20 * time.Millisecond
+)
+
+// upToDate asks the writer to take every stored response in and waits for
+// it (or for ctx).
+func (db *DB) upToDate(ctx context.Context) error {
+	req := make(chan error, 1)
+	db.mu.RLock()
+	if db.closed {
+		db.mu.RUnlock()
+		return &forms.Error{Code: forms.EUNAVAILABLE, Message: "store closed"}
+	}
+	select {
+	case db.deskReq <- req:
+		db.mu.RUnlock()
+	case <-ctx.Done():
+		db.mu.RUnlock()
+		return fmt.Errorf("store: bring the desk up to date: %w", ctx.Err())
+	}
+	select {
+	case err := <-req:
+		return err
+	case <-ctx.Done():
+		return fmt.Errorf("store: bring the desk up to date: %w", ctx.Err())
+	}
+}
+
+// catchUp takes stored responses in: every one, or one chunk. It runs on
+// the writer goroutine (or before it starts).
+func (db *DB) catchUp(all bool) error {
+	for {
+		n, err := db.takeIn()
+		if err != nil {
+			db.log.Warn("store: bringing the desk up to date failed; the next try picks up where this one stopped", "err", err)
+			return err
+		}
+		db.deskAt = time.Now()
+		db.deskBehind = n == deskChunk
+		if !db.deskBehind || !all {
+			return nil
+		}
+	}
+}
+
+// takeIn takes in up to deskChunk responses after the desk's mark, in one
+// transaction, and returns how many.
+func (db *DB) takeIn() (int, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	n := 0
+	err := db.inWriteTx(ctx, "bring the desk up to date", func(tx *sql.Tx) error {
+		var from, to int64
+		if err := tx.QueryRowContext(ctx, `SELECT value FROM desk_state WHERE key = 'desk'`).Scan(&from); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), ?1), count(*) FROM (SELECT id FROM responses WHERE id > ?1 ORDER BY id LIMIT ?2)`,
+			from, deskChunk).Scan(&to, &n); err != nil || n == 0 {
+			return err
+		}
+		for _, q := range takeInSQL {
+			if _, err := tx.ExecContext(ctx, q, from, to); err != nil {
+				return err
+			}
+		}
+		if err := indexRange(ctx, tx, from, to); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE desk_state SET value = ? WHERE key = 'desk'`, to)
+		return err
+	})
+	return n, err
+}
+
+// takeInSQL counts the responses with ids in (?1, ?2] and their answers.
+var takeInSQL = []string{
+	`INSERT INTO tallies (workshop, question, kind, value, n)
+	 SELECT workshop, '', 'r', 0, count(*) FROM responses WHERE id > ?1 AND id <= ?2 GROUP BY workshop
+	 ON CONFLICT (workshop, question, kind, value) DO UPDATE SET n = n + excluded.n`,
+	`INSERT INTO tallies (workshop, question, kind, value, n)
+	 SELECT r.workshop, a.question, 'n', a.number, count(*) FROM responses r JOIN answers a ON a.response_id = r.id
+	 WHERE r.id > ?1 AND r.id <= ?2 AND a.number IS NOT NULL GROUP BY r.workshop, a.question, a.number
+	 ON CONFLICT (workshop, question, kind, value) DO UPDATE SET n = n + excluded.n`,
+	`INSERT INTO tallies (workshop, question, kind, value, n)
+	 SELECT r.workshop, a.question, 't', 0, count(*) FROM responses r JOIN answers a ON a.response_id = r.id
+	 WHERE r.id > ?1 AND r.id <= ?2 AND a.text IS NOT NULL AND a.text <> '' GROUP BY r.workshop, a.question
+	 ON CONFLICT (workshop, question, kind, value) DO UPDATE SET n = n + excluded.n`,
+}
+
+// indexRange writes the search rows of the comments of the responses with
+// ids in (from, to], and indexes them.
+func indexRange(ctx context.Context, tx *sql.Tx, from, to int64) error {
+	rows, err := tx.QueryContext(ctx, `SELECT r.id, a.question, a.text, r.workshop, r.lang FROM responses r JOIN answers a ON a.response_id = r.id
+		WHERE r.id > ? AND r.id <= ? AND a.text IS NOT NULL AND a.text <> ''`, from, to)
+	if err != nil {
+		return err
+	}
+	var found []any
+	for rows.Next() {
+		var (
+			id                             int64
+			question, text, workshop, lang string
+		)
+		if err := rows.Scan(&id, &question, &text, &workshop, &lang); err != nil {
+			rows.Close()
+			return err
+		}
+		found = append(found, id, question, workshop, lang, forms.Fold(text))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(found) > 0 {
+		ins, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO comment_search (response_id, question, workshop, lang, folded) VALUES (?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		for i := 0; i < len(found); i += 5 {
+			if _, err := ins.ExecContext(ctx, found[i:i+5]...); err != nil {
+				return err
+			}
+		}
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO comment_fts (rowid, folded) SELECT id, folded FROM comment_search WHERE response_id > ? AND response_id <= ?`, from, to)
+	return err
+}
+
+// takenIn reports whether the response with row id rowID is in the desk's
+// tables, inside the caller's transaction.
+func takenIn(ctx context.Context, tx *sql.Tx, rowID int64) (bool, error) {
+	var mark int64
+	if err := tx.QueryRowContext(ctx, `SELECT value FROM desk_state WHERE key = 'desk'`).Scan(&mark); err != nil {
+		return false, fmt.Errorf("read the desk's mark: %w", err)
+	}
+	return rowID <= mark, nil
+}
+
+// reindex replaces a taken-in response's search rows with those of its
+// answers now.
+func reindex(ctx context.Context, tx *sql.Tx, rowID int64) error {
+	if err := deleteSearch(ctx, tx, rowID); err != nil {
+		return err
+	}
+	if err := indexRange(ctx, tx, rowID-1, rowID); err != nil {
+		return fmt.Errorf("index comments: %w", err)
+	}
+	return nil
+}
+
+// deleteSearch removes a response's search rows and their index entries.
+func deleteSearch(ctx context.Context, tx *sql.Tx, rowID int64) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM comment_fts WHERE rowid IN (SELECT id FROM comment_search WHERE response_id = ?)`, rowID); err != nil {
+		return fmt.Errorf("unindex comments: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM comment_search WHERE response_id = ?`, rowID); err != nil {
+		return fmt.Errorf("unindex comments: %w", err)
+	}
+	return nil
+}
+
+// applyTallies adds a delta to the kept counts: a change or removal of a
+// response they took in.
+func applyTallies(ctx context.Context, tx *sql.Tx, d tallyDelta) error {
+	keys := d.sorted()
+	if len(keys) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 5*len(keys))
+	for _, k := range keys {
+		args = append(args, k.workshop, k.question, k.kind, k.value, d[k])
+	}
+	q := `INSERT INTO tallies (workshop, question, kind, value, n) VALUES ` +
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", len(keys)), ", ") +
+		` ON CONFLICT (workshop, question, kind, value) DO UPDATE SET n = n + excluded.n`
+	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		return fmt.Errorf("update counts: %w", err)
+	}
+	return nil
+}
