@@ -25,10 +25,10 @@ CREATE TABLE tallies (
     PRIMARY KEY (workshop, question, kind, value)
 ) WITHOUT ROWID;
 
--- Ids are never reused (AUTOINCREMENT), so comment_fts never finds a
--- removed comment's id on another.
+-- A row's entry in comment_fts is removed with it, so an id used again finds
+-- nothing of the comment that had it.
 CREATE TABLE comment_search (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          INTEGER PRIMARY KEY,
     response_id INTEGER NOT NULL REFERENCES responses (id) ON DELETE CASCADE,
     question    TEXT    NOT NULL,
     workshop    TEXT    NOT NULL,
