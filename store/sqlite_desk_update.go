@@ -25,7 +25,7 @@ const (
 	// deskChunk bounds the responses one transaction takes in.
 	deskChunk = 5000
 	// deskEvery is how often a busy writer takes responses in.
-	deskEvery = time.Second
+	deskEvery = 250 * time.Millisecond
 	// deskIdle is how long the writer waits for a response before it takes
 	// the stored ones in.
 	deskIdle = 20 * time.Millisecond
