@@ -23,8 +23,8 @@ type quoteRoom struct {
 }
 
 var (
-	workshopQuoteRoom = quoteRoom{PerLine: 24, Lines: 12, Extra: 1}
-	themeQuoteRoom    = quoteRoom{PerLine: 22, Lines: 12, Extra: 2}
+	workshopQuoteRoom = quoteRoom{PerLine: 23, Lines: 14, Extra: 1}
+	themeQuoteRoom    = quoteRoom{PerLine: 21, Lines: 13, Extra: 2}
 )
 
 // wrapLoss is the share of a line that word wrapping leaves empty, roughly.
@@ -84,6 +84,8 @@ func runeWidth(r rune) float64 {
 		return 0.3
 	case unicode.IsUpper(r):
 		return 0.72
+	case unicode.In(r, unicode.Arabic):
+		return 0.5
 	default:
 		return 0.6
 	}

@@ -21,7 +21,7 @@ import (
 const reportQuotes = 6
 
 // reportQuoteRoom is the part of the A4 page the quotes may fill.
-var reportQuoteRoom = quoteRoom{PerLine: 88, Lines: 22, Extra: 1}
+var reportQuoteRoom = quoteRoom{PerLine: 55, Lines: 18, Extra: 1}
 
 type reportView struct {
 	Forum, Title, Updated string

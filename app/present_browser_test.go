@@ -1,0 +1,224 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"feedback/forms"
+)
+
+// The deck is read from the back of a hall on a 1280 × 720 projector and
+// printed as one landscape page per slide; the report is one A4 page.
+
+const (
+	hallWidth  = 1280
+	hallHeight = 720
+)
+
+// hallTab opens a tab at the projector's size that sends the rapporteur's
+// token with every request.
+func hallTab(t *testing.T, browser context.Context) context.Context {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	must(t, ctx, chromedp.EmulateViewport(hallWidth, hallHeight))
+	tctx, tcancel := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(tcancel)
+	must(t, tctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+			return err
+		}
+		_, err := chromedp.Call(ctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{
+			Headers: network.Headers{"Authorization": "Bearer " + testToken},
+		})
+		return err
+	}))
+	return tctx
+}
+
+// slideProblems shows every slide in turn and reports text under 28 px,
+// a slide whose content overflows it, and content that runs into the band
+// at its foot (where the links and the slide number are).
+const slideProblems = `(() => {
+	const out = [];
+	const slides = Array.from(document.querySelectorAll('.slide'));
+	const was = slides.findIndex(s => s.classList.contains('current'));
+	slides.forEach((s, i) => {
+		slides.forEach(o => o.classList.toggle('current', o === s));
+		const n = i + 1;
+		if (s.scrollHeight > s.clientHeight || s.scrollWidth > s.clientWidth) {
+			out.push('slide ' + n + ' overflows: ' + s.scrollWidth + '×' + s.scrollHeight + ' in ' + s.clientWidth + '×' + s.clientHeight);
+		}
+		const box = s.getBoundingClientRect();
+		const foot = box.bottom - parseFloat(getComputedStyle(s).paddingBottom);
+		s.querySelectorAll('*').forEach(e => {
+			if (e.closest('.vh, .slide-n, .report-link, svg') || e.getClientRects().length === 0) return;
+			const text = Array.from(e.childNodes).some(c => c.nodeType === 3 && c.textContent.trim() !== '');
+			const size = parseFloat(getComputedStyle(e).fontSize);
+			if (text && size < 28) out.push('slide ' + n + ': ' + size + ' px text: ' + e.outerHTML.slice(0, 80));
+			const r = e.getBoundingClientRect();
+			if (r.bottom > foot + 1 || r.right > box.right + 1) out.push('slide ' + n + ': past the slide: ' + e.outerHTML.slice(0, 80));
+		});
+	});
+	slides.forEach((o, i) => o.classList.toggle('current', i === was));
+	return out;
+})()`
+
+// longQuotesApp is the app on the shipped forms file with every workshop given
+// comments as long as it allows, starred and coded, in Latin, Chinese and
+// Arabic script with translations: the most a slide must hold.
+func longQuotesApp(t *testing.T) *testApp {
+	t.Helper()
+	a := mustAppOn(t, forms.Default(), func(*config) {})
+	ctx := context.Background()
+	themes, err := a.db.Themes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []struct{ lang, text string }{
+		{"en", strings.Repeat("Public servants need time and mandate to try new tools before they are asked to use them. ", 11)},
+		{"zh", strings.Repeat("公务员需要时间和授权来尝试新的工具。", 55)},
+		{"ar", strings.Repeat("يحتاج الموظفون العموميون إلى الوقت والتفويض لتجربة أدوات جديدة. ", 15)},
+	}
+	texts = append(texts, texts...) // as many as the report prints
+	n := 0
+	for _, w := range a.srv.forms.Workshops {
+		for _, tx := range texts {
+			text := []rune(tx.text)
+			r := &forms.Response{SubmissionID: fmt.Sprintf("40000000-0000-4000-8000-%012d", n), Workshop: w.Slug, Lang: tx.lang,
+				Answers: forms.Answers{"satisfaction": {Number: 1 + n%5}, "knowledge_before": {Number: 2}, "knowledge_after": {Number: 4},
+					"recommend": {Number: n % 11}, "takeaway": {Text: string(text[:min(len(text), 1000)])}}}
+			saved, err := a.db.SaveResponse(ctx, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n++
+			if err := a.db.StarComment(ctx, saved.ID, "takeaway", true); err != nil {
+				t.Fatal(err)
+			}
+			if tx.lang != "en" {
+				if err := a.db.SetTranslation(ctx, saved.ID, "takeaway", string([]rune(texts[0].text)[:1000])); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, th := range themes {
+				if err := a.db.TagComment(ctx, saved.ID, "takeaway", th.ID, true); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	return a
+}
+
+func TestPresentBrowser(t *testing.T) {
+	browser := newBrowser(t)
+	axeJS, err := os.ReadFile("testdata/axe/axe.min.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx := newDeckFixture(t)
+	site := fx.serve(t)
+	_, body := fx.admin(t, "/admin/present")
+	total := len(slides(t, body))
+
+	t.Run("Slide", func(t *testing.T) {
+		ctx := hallTab(t, browser)
+		must(t, ctx, chromedp.Navigate(site+"/admin/present?slide=2"))
+		screenshot(t, ctx, "present-workshop")
+		audit(t, ctx, string(axeJS), "present?slide=2")
+		must(t, ctx, chromedp.Navigate(site+"/admin/present?slide="+strconv.Itoa(total-1)))
+		screenshot(t, ctx, "present-theme")
+		audit(t, ctx, string(axeJS), "present (a theme)")
+		for _, p := range eval[[]string](t, ctx, slideProblems) {
+			t.Error(p)
+		}
+	})
+
+	t.Run("LongQuotes", func(t *testing.T) {
+		long := longQuotesApp(t).serve(t)
+		ctx := hallTab(t, browser)
+		must(t, ctx, chromedp.Navigate(long+"/admin/present?slide=4"))
+		screenshot(t, ctx, "present-long")
+		for _, p := range eval[[]string](t, ctx, slideProblems) {
+			t.Error(p)
+		}
+		must(t, ctx, chromedp.Navigate(long+"/admin/present?slide="+strconv.Itoa(len(forms.Default().Workshops)+2)))
+		screenshot(t, ctx, "present-long-compare")
+		must(t, ctx, chromedp.Navigate(long+"/admin/report/"+forms.Default().Workshops[2].Slug))
+		screenshot(t, ctx, "report-long")
+		if n := printA4(t, ctx); n != 1 {
+			t.Errorf("the report with long quotes prints on %d A4 pages, want 1", n)
+		}
+	})
+
+	t.Run("Keys", func(t *testing.T) {
+		ctx := hallTab(t, browser)
+		must(t, ctx, chromedp.Navigate(site+"/admin/present"))
+		shown := func() string {
+			return eval[string](t, ctx, `document.querySelector('.slide.current').dataset.n + ' ' + location.search + ' ' + document.getElementById('where').textContent`)
+		}
+		for _, c := range []struct {
+			key, want string
+		}{
+			{kb.ArrowRight, "2 ?slide=2 2 / " + strconv.Itoa(total)},
+			{kb.PageDown, "3 ?slide=3 3 / " + strconv.Itoa(total)},
+			{kb.ArrowLeft, "2 ?slide=2 2 / " + strconv.Itoa(total)},
+			{kb.End, fmt.Sprintf("%d ?slide=%d %d / %d", total, total, total, total)},
+			{kb.ArrowRight, fmt.Sprintf("%d ?slide=%d %d / %d", total, total, total, total)},
+			{kb.Home, "1 ?slide=1 1 / " + strconv.Itoa(total)},
+		} {
+			must(t, ctx, chromedp.KeyEvent(c.key))
+			if got := shown(); got != c.want {
+				t.Errorf("after %q: slide %q, want %q", c.key, got, c.want)
+			}
+		}
+		if eval[bool](t, ctx, `document.getElementById('fullscreen').hidden`) {
+			t.Error("with script, the full screen button should show")
+		}
+		if got := eval[string](t, ctx, `document.getElementById('next').getAttribute('href')`); got != "/admin/present?slide=2" {
+			t.Errorf("the Next link follows the keys: %q", got)
+		}
+	})
+
+	t.Run("Print", func(t *testing.T) {
+		ctx := hallTab(t, browser)
+		must(t, ctx, chromedp.Navigate(site+"/admin/present?slide=3"))
+		pdf, err := chromedp.Run(ctx, func(ctx context.Context, _ *chromedp.Target) ([]byte, error) {
+			prefer := true
+			res, err := chromedp.Call(ctx, cdppage.PrintToPDF, cdppage.PrintToPDFParams{PreferCSSPageSize: &prefer})
+			return res.Data, err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pages := len(pdfPage.FindAll(pdf, -1)); pages != total {
+			t.Errorf("the deck prints on %d pages, want %d (one per slide)", pages, total)
+		}
+		// 1280 × 720 px is 960 × 540 pt: landscape.
+		if n := len(regexp.MustCompile(`/MediaBox\s*\[0 0 960 540\]`).FindAll(pdf, -1)); n != total {
+			t.Errorf("%d of the pages are 1280 × 720, want %d", n, total)
+		}
+	})
+
+	t.Run("Report", func(t *testing.T) {
+		ctx := hallTab(t, browser)
+		must(t, ctx, chromedp.Navigate(site+"/admin/report/alpha"))
+		screenshot(t, ctx, "report")
+		audit(t, ctx, string(axeJS), "report")
+		if n := printA4(t, ctx); n != 1 {
+			t.Errorf("the report prints on %d A4 pages, want 1", n)
+		}
+	})
+}
