@@ -57,7 +57,6 @@ type deskComment struct {
 	Text, Translation      string
 	Starred                bool
 	Themes                 []commentTheme
-	Tagged                 []string
 }
 
 // commentTheme is one theme's toggle on a comment.
@@ -231,9 +230,6 @@ func (s *server) deskCommentOf(cm store.Comment, themes []store.ThemeCount, here
 	}
 	for _, t := range themes {
 		dc.Themes = append(dc.Themes, commentTheme{ID: t.ID, Label: t.Label, On: on[t.ID]})
-		if on[t.ID] {
-			dc.Tagged = append(dc.Tagged, t.Label)
-		}
 	}
 	return dc
 }
