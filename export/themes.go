@@ -3,6 +3,8 @@ package export
 import (
 	"slices"
 	"strings"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // themeTally counts the comments the workbook writes, by theme and workshop:
@@ -150,8 +152,10 @@ func (t *themesSheet) counts() {
 		}
 		t.width(i+1, i+1, widths[i])
 	}
-	for i, n := range names {
-		t.text(i+1, 2, n, st.headerWrap)
+	t.text(1, 2, names[0], st.headerWrap)
+	right := t.countHeader()
+	for i, n := range names[1:] {
+		t.text(i+2, 2, n, right)
 	}
 	t.height(2, rowHeight(names, widths))
 	t.freeze(1, 2)
@@ -177,6 +181,31 @@ func (t *themesSheet) counts() {
 	span := max(last, 4)
 	t.merge(1, t.row, span, t.row)
 	t.height(t.row, rowHeight([]string{note}, []float64{sum(widths[:span])}))
+}
+
+// countHeader is the header style over a count column: right-aligned like
+// the counts, which the quotes below may make a wide column.
+func (t *themesSheet) countHeader() int {
+	if t.err != nil {
+		return 0
+	}
+	st, err := t.f.GetStyle(t.st.headerWrap)
+	if err != nil {
+		t.err = err
+		return 0
+	}
+	var a excelize.Alignment
+	if st.Alignment != nil {
+		a = *st.Alignment
+	}
+	a.Horizontal = "right"
+	st.Alignment = &a
+	id, err := t.f.NewStyle(st)
+	if err == nil {
+		t.st.quoted[id], err = quotedTwin(t.f, id)
+	}
+	t.err = err
+	return id
 }
 
 // line writes a row of counts, in bold with a rule above for the total.
