@@ -62,8 +62,9 @@ type DB struct {
 	// The desk's tables (sqlite_desk_update.go): deskReq asks the writer
 	// to bring them up to date; deskBehind and deskAt, the writer's own,
 	// say whether responses wait to be taken in and when it last did.
-	deskReq    chan chan error
+	deskReq    chan deskRequest
 	deskBehind bool
+	ftsBehind  bool
 	deskAt     time.Time
 
 	ckpt     *sql.DB // the checkpointer's connection
@@ -165,11 +166,11 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		ckptKick: make(chan struct{}, 1),
 		guard:    g,
 		log:      opt.Log,
-		deskReq:  make(chan chan error),
+		deskReq:  make(chan deskRequest),
 	}
 	// Responses stored since the desk last took them in (before the last
 	// stop, or before the desk existed) are taken in now.
-	if err := db.catchUp(true); err != nil {
+	if err := db.catchUp(true, true); err != nil {
 		r.Close()
 		c.Close()
 		w.Close()

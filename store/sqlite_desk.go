@@ -18,7 +18,7 @@ var _ Desk = (*DB)(nil)
 
 // Counts reads the kept counts.
 func (db *DB) Counts(ctx context.Context) (*Counts, error) {
-	if err := db.upToDate(ctx); err != nil {
+	if err := db.upToDate(ctx, false); err != nil {
 		return nil, err
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT workshop, question, kind, value, n FROM tallies WHERE n <> 0`)
@@ -30,7 +30,7 @@ func (db *DB) Counts(ctx context.Context) (*Counts, error) {
 
 // Comments reads one page of comments and their count.
 func (db *DB) Comments(ctx context.Context, f CommentFilter) (CommentPage, error) {
-	if err := db.upToDate(ctx); err != nil {
+	if err := db.upToDate(ctx, f.Query != ""); err != nil {
 		return CommentPage{}, err
 	}
 	arg, args := placeholders(false)
@@ -132,7 +132,7 @@ func attachThemeRows(comments []Comment, rowIDs []int64, rows rowsOf) error {
 
 // Codings reads every coded or translated comment's themes and translation.
 func (db *DB) Codings(ctx context.Context) (map[CommentKey]Coding, error) {
-	if err := db.upToDate(ctx); err != nil {
+	if err := db.upToDate(ctx, false); err != nil {
 		return nil, err
 	}
 	rows, err := db.read.QueryContext(ctx, codingsSQL)
@@ -184,7 +184,7 @@ func scanCodings(rows rowsOf) (map[CommentKey]Coding, error) {
 
 // Themes reads the live themes and their counts.
 func (db *DB) Themes(ctx context.Context) ([]ThemeCount, error) {
-	if err := db.upToDate(ctx); err != nil {
+	if err := db.upToDate(ctx, false); err != nil {
 		return nil, err
 	}
 	themes, err := db.themes(ctx, db.read)
@@ -362,7 +362,7 @@ func commentRow(ctx context.Context, tx *sql.Tx, responseID, question string) (i
 
 // TagComment codes a comment with a theme, or takes the theme off.
 func (db *DB) TagComment(ctx context.Context, responseID, question, theme string, on bool) error {
-	if err := db.upToDate(ctx); err != nil {
+	if err := db.upToDate(ctx, false); err != nil {
 		return err
 	}
 	return db.inWriteTx(ctx, "tag comment", func(tx *sql.Tx) error {
@@ -393,7 +393,7 @@ func (db *DB) SetTranslation(ctx context.Context, responseID, question, text str
 	if err != nil {
 		return err
 	}
-	if err := db.upToDate(ctx); err != nil {
+	if err := db.upToDate(ctx, false); err != nil {
 		return err
 	}
 	return db.inWriteTx(ctx, "set translation", func(tx *sql.Tx) error {

@@ -31,10 +31,17 @@ const (
 	deskIdle = 20 * time.Millisecond
 )
 
-// upToDate asks the writer to take every stored response in and waits for
-// it (or for ctx).
-func (db *DB) upToDate(ctx context.Context) error {
-	req := make(chan error, 1)
+// deskRequest asks the writer to take every stored response in, and to
+// index their comments for search too if fts.
+type deskRequest struct {
+	fts  bool
+	done chan error
+}
+
+// upToDate asks the writer to take every stored response in (and to index
+// their comments for search if fts) and waits for it, or for ctx.
+func (db *DB) upToDate(ctx context.Context, fts bool) error {
+	req := deskRequest{fts: fts, done: make(chan error, 1)}
 	db.mu.RLock()
 	if db.closed {
 		db.mu.RUnlock()
@@ -48,16 +55,18 @@ func (db *DB) upToDate(ctx context.Context) error {
 		return fmt.Errorf("store: bring the desk up to date: %w", ctx.Err())
 	}
 	select {
-	case err := <-req:
+	case err := <-req.done:
 		return err
 	case <-ctx.Done():
 		return fmt.Errorf("store: bring the desk up to date: %w", ctx.Err())
 	}
 }
 
-// catchUp takes stored responses in: every one, or one chunk. It runs on
-// the writer goroutine (or before it starts).
-func (db *DB) catchUp(all bool) error {
+// catchUp takes stored responses in: every one, or one chunk; and if fts,
+// indexes every comment taken in for search (the costliest part, left to
+// idle moments and to searches). It runs on the writer goroutine (or before
+// it starts).
+func (db *DB) catchUp(all, fts bool) error {
 	for {
 		n, err := db.takeIn()
 		if err != nil {
@@ -67,9 +76,39 @@ func (db *DB) catchUp(all bool) error {
 		db.deskAt = time.Now()
 		db.deskBehind = n == deskChunk
 		if !db.deskBehind || !all {
-			return nil
+			break
 		}
 	}
+	if !fts || db.deskBehind {
+		return nil
+	}
+	if err := db.indexFTS(); err != nil {
+		db.log.Warn("store: indexing comments for search failed; the next try picks up where this one stopped", "err", err)
+		return err
+	}
+	db.ftsBehind = false
+	return nil
+}
+
+// indexFTS adds the comments taken in since the last time to the search
+// index.
+func (db *DB) indexFTS() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	return db.inWriteTx(ctx, "index comments", func(tx *sql.Tx) error {
+		var from, to int64
+		if err := tx.QueryRowContext(ctx, `SELECT value FROM desk_state WHERE key = 'fts'`).Scan(&from); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM comment_search`).Scan(&to); err != nil || to <= from {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO comment_fts (rowid, folded) SELECT id, folded FROM comment_search WHERE id > ? AND id <= ?`, from, to); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE desk_state SET value = ? WHERE key = 'fts'`, to)
+		return err
+	})
 }
 
 // takeIn takes in up to deskChunk responses after the desk's mark, in one
@@ -117,20 +156,13 @@ var takeInSQL = []string{
 }
 
 // indexRange writes the search rows of the comments of the responses with
-// ids in (from, to], and indexes them: two set statements, the folding done
-// by fold_text (foldFunction).
+// ids in (from, to] in one statement, the folding done by fold_text. New
+// rows get ids above every row's (and the search index's mark, desk_state
+// 'fts'), so indexFTS finds them.
 func indexRange(ctx context.Context, tx *sql.Tx, from, to int64) error {
-	// New rows get ids above every row's now: those are the ones to index.
-	var last int64
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM comment_search`).Scan(&last); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO comment_search (response_id, question, workshop, lang, folded)
+	_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO comment_search (response_id, question, workshop, lang, folded)
 		SELECT r.id, a.question, r.workshop, r.lang, fold_text(a.text) FROM responses r JOIN answers a ON a.response_id = r.id
-		WHERE r.id > ? AND r.id <= ? AND a.text IS NOT NULL AND a.text <> ''`, from, to); err != nil {
-		return err
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO comment_fts (rowid, folded) SELECT id, folded FROM comment_search WHERE id > ?`, last)
+		WHERE r.id > ? AND r.id <= ? AND a.text IS NOT NULL AND a.text <> ''`, from, to)
 	return err
 }
 
@@ -171,7 +203,7 @@ func reindex(ctx context.Context, tx *sql.Tx, rowID int64) error {
 	if err := indexRange(ctx, tx, rowID-1, rowID); err != nil {
 		return fmt.Errorf("index comments: %w", err)
 	}
-	return nil
+	return nil // indexFTS adds the new rows to the search index
 }
 
 // deleteSearch removes a response's search rows and their index entries.

@@ -41,16 +41,16 @@ func (db *DB) writer() {
 			first *saveJob
 			idle  <-chan time.Time
 		)
-		if db.deskBehind {
+		if db.deskBehind || db.ftsBehind {
 			idle = time.After(deskIdle)
 		}
 		select {
 		case first = <-db.jobs:
 		case req := <-db.deskReq:
-			req <- db.catchUp(true)
+			req.done <- db.catchUp(true, req.fts)
 			continue
 		case <-idle:
-			_ = db.catchUp(false) // logged; the next try picks up
+			_ = db.catchUp(false, true) // logged; the next try picks up
 			continue
 		case <-db.stop:
 			// Commit what was queued before Close, then leave.
@@ -83,7 +83,7 @@ func (db *DB) writer() {
 		}
 		db.commit(batch)
 		if db.deskBehind && time.Since(db.deskAt) >= deskEvery {
-			_ = db.catchUp(false)
+			_ = db.catchUp(false, false)
 		}
 	}
 }
@@ -159,7 +159,7 @@ func (db *DB) commitBatch(batch []*saveJob, results []saveResult) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	db.deskBehind = true
+	db.deskBehind, db.ftsBehind = true, true
 	db.kickCheckpoint()
 	return nil
 }

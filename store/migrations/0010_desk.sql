@@ -11,7 +11,8 @@
 --
 -- All three are brought up to date by the store's writer, not by the
 -- transaction that stores a response (that would cost it more than a third):
--- desk_state 'desk' is the last response id they take in. The writer adds
+-- desk_state 'desk' is the last response id they take in, 'fts' the last
+-- comment_search id indexed (indexing waits for idle moments and searches). The writer adds
 -- newer responses in sets, between batches and when it is idle, and every
 -- read of them first asks it to finish; a change or removal of a response
 -- they took in is applied to them in its own transaction. Responses stored
@@ -43,7 +44,7 @@ CREATE TABLE desk_state (
     key   TEXT PRIMARY KEY,
     value INTEGER NOT NULL
 );
-INSERT INTO desk_state (key, value) VALUES ('desk', 0);
+INSERT INTO desk_state (key, value) VALUES ('desk', 0), ('fts', 0);
 
 -- The rapporteur's themes. A merged theme stays, pointing at the one it was
 -- merged into, so that a declared theme does not come back at the next start
