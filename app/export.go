@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"mime"
 	"strings"
 	"time"
@@ -61,7 +62,7 @@ func attachment(c *fiber.Ctx, slug string, at time.Time, ext string) {
 func (s *server) exportThemes(ctx context.Context) ([]forms.Theme, map[export.QuoteKey]export.Coding, error) {
 	counts, err := s.db.Themes(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("app: export themes: %w", err)
 	}
 	themes := make([]forms.Theme, len(counts))
 	for i, t := range counts {
@@ -69,7 +70,7 @@ func (s *server) exportThemes(ctx context.Context) ([]forms.Theme, map[export.Qu
 	}
 	stored, err := s.db.Codings(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("app: export codings: %w", err)
 	}
 	codings := make(map[export.QuoteKey]export.Coding, len(stored))
 	for k, c := range stored {
