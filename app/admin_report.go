@@ -36,6 +36,8 @@ type reportView struct {
 	Quotes  []quoteView
 	// More counts the starred quotes left off the page.
 	More int
+	// Slide is the workshop's slide in the deck.
+	Slide int
 }
 
 // reportFigure is a figure with what it is and, for the gain and the NPS,
@@ -63,15 +65,17 @@ func (s *server) handleReport(c *fiber.Ctx) error {
 		return err
 	}
 	var wf workshopFigures
-	for _, f := range d.Workshops {
+	slide := 0
+	for i, f := range d.Workshops {
 		if f.W == w {
-			wf = f
+			wf, slide = f, i+2 // after the title slide
 		}
 	}
 	v, err := s.reportOf(ctx, wf, d.Themes)
 	if err != nil {
 		return err
 	}
+	v.Slide = slide
 	p := s.adminPage("Facilitators’ report: "+v.Title, v)
 	p.ExtraCSS = s.assets.url("report.css")
 	return s.render(c, fiber.StatusOK, "report", p)

@@ -6,7 +6,6 @@ import (
 	"os"
 	"regexp"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -75,53 +74,6 @@ const slideProblems = `(() => {
 	return out;
 })()`
 
-// longQuotesApp is the app on the shipped forms file with every workshop given
-// comments as long as it allows, starred and coded, in Latin, Chinese and
-// Arabic script with translations: the most a slide must hold.
-func longQuotesApp(t *testing.T) *testApp {
-	t.Helper()
-	a := mustAppOn(t, forms.Default(), func(*config) {})
-	ctx := context.Background()
-	themes, err := a.db.Themes(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	texts := []struct{ lang, text string }{
-		{"en", strings.Repeat("Public servants need time and mandate to try new tools before they are asked to use them. ", 11)},
-		{"zh", strings.Repeat("公务员需要时间和授权来尝试新的工具。", 55)},
-		{"ar", strings.Repeat("يحتاج الموظفون العموميون إلى الوقت والتفويض لتجربة أدوات جديدة. ", 15)},
-	}
-	texts = append(texts, texts...) // as many as the report prints
-	n := 0
-	for _, w := range a.srv.forms.Workshops {
-		for _, tx := range texts {
-			text := []rune(tx.text)
-			r := &forms.Response{SubmissionID: fmt.Sprintf("40000000-0000-4000-8000-%012d", n), Workshop: w.Slug, Lang: tx.lang,
-				Answers: forms.Answers{"satisfaction": {Number: 1 + n%5}, "knowledge_before": {Number: 2}, "knowledge_after": {Number: 4},
-					"recommend": {Number: n % 11}, "takeaway": {Text: string(text[:min(len(text), 1000)])}}}
-			saved, err := a.db.SaveResponse(ctx, r)
-			if err != nil {
-				t.Fatal(err)
-			}
-			n++
-			if err := a.db.StarComment(ctx, saved.ID, "takeaway", true); err != nil {
-				t.Fatal(err)
-			}
-			if tx.lang != "en" {
-				if err := a.db.SetTranslation(ctx, saved.ID, "takeaway", string([]rune(texts[0].text)[:1000])); err != nil {
-					t.Fatal(err)
-				}
-			}
-			for _, th := range themes {
-				if err := a.db.TagComment(ctx, saved.ID, "takeaway", th.ID, true); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
-	}
-	return a
-}
-
 func TestPresentBrowser(t *testing.T) {
 	browser := newBrowser(t)
 	axeJS, err := os.ReadFile("testdata/axe/axe.min.js")
@@ -141,13 +93,18 @@ func TestPresentBrowser(t *testing.T) {
 		must(t, ctx, chromedp.Navigate(site+"/admin/present?slide="+strconv.Itoa(total-1)))
 		screenshot(t, ctx, "present-theme")
 		audit(t, ctx, string(axeJS), "present (a theme)")
+		for _, n := range []int{1, total - 2} {
+			must(t, ctx, chromedp.Navigate(site+"/admin/present?slide="+strconv.Itoa(n)))
+			screenshot(t, ctx, "present-"+strconv.Itoa(n))
+		}
 		for _, p := range eval[[]string](t, ctx, slideProblems) {
 			t.Error(p)
 		}
 	})
 
 	t.Run("LongQuotes", func(t *testing.T) {
-		long := longQuotesApp(t).serve(t)
+		la, _ := longQuotesApp(t)
+		long := la.serve(t)
 		ctx := hallTab(t, browser)
 		must(t, ctx, chromedp.Navigate(long+"/admin/present?slide=4"))
 		screenshot(t, ctx, "present-long")

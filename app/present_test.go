@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"html"
 	"math"
 	"net/http"
 	"regexp"
@@ -41,7 +42,9 @@ func deckAnswers() map[string][]forms.Answers {
 
 func newDeckFixture(t *testing.T) *deckFixture {
 	t.Helper()
-	a := mustAppOn(t, dashboardForms(t), func(*config) {})
+	f := dashboardForms(t)
+	f.Title = forms.Text{"en": "Forum of Tests 2026"}
+	a := mustAppOn(t, f, func(*config) {})
 	fx := &deckFixture{testApp: a, answers: deckAnswers(), ids: map[string][]string{}}
 	langs := map[string][]string{"alpha": {"en", "fr", "en"}, "beta": {"ar"}}
 	n := 0
@@ -247,7 +250,7 @@ func TestPresentFigures(t *testing.T) {
 		t.Errorf("the comparison should show alpha's mean and gamma's none:\n%s", cmp)
 	}
 	// The title slide: the responses stored.
-	if !strings.Contains(all[0], "<strong>4</strong> responses") {
+	if !strings.Contains(all[0], `-title">Forum of Tests 2026</h2>`) || !strings.Contains(all[0], "<strong>4</strong> responses") {
 		t.Errorf("the title slide should count 4 responses:\n%s", all[0])
 	}
 }
@@ -295,6 +298,95 @@ func TestPresentQuotes(t *testing.T) {
 	}
 }
 
+// longQuotesApp is the app on the shipped forms file, and what it stored, with every workshop given
+// comments as long as it allows, starred and coded, in Latin, Chinese and
+// Arabic script with translations: the most a slide must hold.
+func longQuotesApp(t *testing.T) (*testApp, map[string][]forms.Answers) {
+	t.Helper()
+	a := mustAppOn(t, forms.Default(), func(*config) {})
+	ctx := context.Background()
+	themes, err := a.db.Themes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []struct{ lang, text string }{
+		{"en", strings.Repeat("Public servants need time and mandate to try new tools before they are asked to use them. ", 11)},
+		{"zh", strings.Repeat("公务员需要时间和授权来尝试新的工具。", 55)},
+		{"ar", strings.Repeat("يحتاج الموظفون العموميون إلى الوقت والتفويض لتجربة أدوات جديدة. ", 15)},
+	}
+	texts = append(texts, texts...) // as many as the report prints
+	stored := map[string][]forms.Answers{}
+	n := 0
+	for _, w := range a.srv.forms.Workshops {
+		for _, tx := range texts {
+			text := []rune(tx.text)
+			r := &forms.Response{SubmissionID: fmt.Sprintf("40000000-0000-4000-8000-%012d", n), Workshop: w.Slug, Lang: tx.lang,
+				Answers: forms.Answers{"satisfaction": {Number: 1 + n%5}, "knowledge_before": {Number: 2}, "knowledge_after": {Number: 4},
+					"recommend": {Number: n % 11}, "takeaway": {Text: string(text[:min(len(text), 1000)])}}}
+			stored[w.Slug] = append(stored[w.Slug], r.Answers)
+			saved, err := a.db.SaveResponse(ctx, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n++
+			if err := a.db.StarComment(ctx, saved.ID, "takeaway", true); err != nil {
+				t.Fatal(err)
+			}
+			if tx.lang != "en" {
+				if err := a.db.SetTranslation(ctx, saved.ID, "takeaway", string([]rune(texts[0].text)[:1000])); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, th := range themes {
+				if err := a.db.TagComment(ctx, saved.ID, "takeaway", th.ID, true); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	return a, stored
+}
+
+// TestPresentShippedFigures reads the slides of the shipped forms file,
+// which declares a headline and a gain.
+func TestPresentShippedFigures(t *testing.T) {
+	a, stored := longQuotesApp(t)
+	fx := &deckFixture{testApp: a}
+	_, body := fx.admin(t, "/admin/present")
+	all := slides(t, body)
+	mean := func(as []forms.Answers, id string) float64 {
+		sum := 0
+		for _, a := range as {
+			sum += a[id].Number
+		}
+		return float64(sum) / float64(len(as))
+	}
+	for _, w := range a.srv.forms.Workshops {
+		as := stored[w.Slug]
+		prom, det := 0, 0
+		for _, a := range as {
+			switch r := a["recommend"].Number; {
+			case r >= 9:
+				prom++
+			case r <= 6:
+				det++
+			}
+		}
+		// html/template writes + as &#43;.
+		slide := html.UnescapeString(slideTitled(t, all, html.EscapeString(w.Title.Get("en"))))
+		for _, want := range []string{
+			fmt.Sprintf("<dt>mean (1–5)</dt><dd>%.2f</dd>", mean(as, "satisfaction")),
+			fmt.Sprintf("<dt>Knowledge gain</dt><dd>%+.2f</dd>", mean(as, "knowledge_after")-mean(as, "knowledge_before")),
+			fmt.Sprintf("<dt>Net Promoter Score</dt><dd>%.0f</dd>", 100*float64(prom-det)/float64(len(as))),
+			fmt.Sprintf("<dt>responses</dt><dd>%d</dd>", len(as)),
+		} {
+			if !strings.Contains(slide, want) {
+				t.Errorf("%s's slide lacks %s", w.Slug, want)
+			}
+		}
+	}
+}
+
 func TestPresentLongQuotesFit(t *testing.T) {
 	long := strings.Repeat("Digital public services need people who can use them well and ", 20)
 	qs := []quoteView{{Text: long}, {Text: "Short one"}, {Text: strings.Repeat("数字政府需要培训", 60), Translation: long}}
@@ -335,6 +427,8 @@ func TestReport(t *testing.T) {
 	}
 	for _, want := range []string{
 		"<h1>Alpha session</h1>",
+		"Forum of Tests 2026 · Report for the facilitators",
+		`<a href="/admin/present?slide=2">`, // alpha's, after the title slide
 		"<tr><th scope=\"row\">Responses</th><td>3</td></tr>",
 		row,
 		`<tr><th scope="row">Skills and training</th><td>1</td></tr>`,
