@@ -159,22 +159,39 @@ func commentSQL(f CommentFilter, arg func(any) string, search func(term string) 
 			conds = append(conds, eq.col+" = "+arg(eq.v))
 		}
 	}
-	const coded = `SELECT 1 FROM comment_themes t WHERE t.response_id = c.response_id AND t.question = c.question`
+	// Themes and stars are few beside the comments: the filters are driven
+	// from them, so that a page of starred quotes does not look at every
+	// comment.
+	const tagged = `SELECT t.response_id, t.question FROM comment_themes t`
 	switch f.Theme {
 	case "":
 	case ThemeNone:
-		conds = append(conds, "NOT EXISTS ("+coded+")")
+		conds = append(conds, "(c.response_id, c.question) NOT IN ("+tagged+")")
 	default:
-		conds = append(conds, "EXISTS ("+coded+" AND t.theme = "+arg(f.Theme)+")")
+		conds = append(conds, "(c.response_id, c.question) IN ("+tagged+" WHERE t.theme = "+arg(f.Theme)+")")
 	}
 	if f.Starred {
-		conds = append(conds, `EXISTS (SELECT 1 FROM starred s WHERE s.response_id = c.response_id AND s.question = c.question)`)
+		conds = append(conds, `(c.response_id, c.question) IN (SELECT s.response_id, s.question FROM starred s)`)
 	}
 	for _, term := range searchTerms(f.Query) {
 		conds = append(conds, search(term))
 	}
 	return strings.Join(conds, " AND ")
 }
+
+// countFromTallies says whether the kept counts give f's total: a filter
+// by workshop or question alone, or none (the kept counts' comments are the
+// search rows' own, taken in together).
+func countFromTallies(f CommentFilter) bool {
+	return f.Lang == "" && f.Theme == "" && !f.Starred && strings.TrimSpace(f.Query) == ""
+}
+
+// talliedSQL and talliedPG are that total, given the workshop and the
+// question ("" for any): SQLite's takes each twice.
+const (
+	talliedSQL = `SELECT coalesce(sum(n), 0) FROM tallies WHERE kind = 't' AND (? = '' OR workshop = ?) AND (? = '' OR question = ?)`
+	talliedPG  = `SELECT coalesce(sum(n), 0) FROM tallies WHERE kind = 't' AND ($1 = '' OR workshop = $1) AND ($2 = '' OR question = $2)`
+)
 
 // commentPageSQL is the page query around a WHERE clause: arg placeholders
 // of the limit and the offset are added last.

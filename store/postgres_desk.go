@@ -164,7 +164,11 @@ func (p *Postgres) Comments(ctx context.Context, f CommentFilter) (CommentPage, 
 	err := p.inTx(ctx, "read comments", func(tx pgx.Tx) error {
 		arg, args := placeholders(true)
 		where := commentSQL(f, arg, func(term string) string { return "strpos(c.folded, " + arg(term) + ") > 0" })
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM comment_search c WHERE `+where, *args...).Scan(&page.Total); err != nil {
+		count, countArgs := `SELECT count(*) FROM comment_search c WHERE `+where, *args
+		if countFromTallies(f) {
+			count, countArgs = talliedPG, []any{f.Workshop, f.Question}
+		}
+		if err := tx.QueryRow(ctx, count, countArgs...).Scan(&page.Total); err != nil {
 			return err
 		}
 		rows, err := tx.Query(ctx, commentPageSQL(where, arg, f), *args...)

@@ -46,7 +46,11 @@ func (db *DB) Comments(ctx context.Context, f CommentFilter) (CommentPage, error
 	}
 	defer tx.Rollback()
 	var page CommentPage
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM comment_search c WHERE `+where, *args...).Scan(&page.Total); err != nil {
+	count, countArgs := `SELECT count(*) FROM comment_search c WHERE `+where, *args
+	if countFromTallies(f) {
+		count, countArgs = talliedSQL, []any{f.Workshop, f.Workshop, f.Question, f.Question}
+	}
+	if err := tx.QueryRowContext(ctx, count, countArgs...).Scan(&page.Total); err != nil {
 		return CommentPage{}, translate(fmt.Errorf("store: count comments: %w", err))
 	}
 	query := commentPageSQL(where, arg, f)
