@@ -57,6 +57,9 @@ func TestCommentsInBrowser(t *testing.T) {
 	waitFor(t, tab, "the login page", `document.getElementById('token')`, 10*time.Second)
 	must(t, tab, chromedp.SetValue("#token", testToken), chromedp.Submit("#token"))
 	waitFor(t, tab, "the comments page", `location.pathname === '/admin/comments' && document.querySelector('h1') && document.querySelector('h1').textContent === 'Comments'`, 10*time.Second)
+	if n := eval[int](t, tab, `document.querySelectorAll('article.comment').length`); n != len(ids) {
+		t.Fatalf("the page shows %d comments, want %d:\n%s", n, len(ids), eval[string](t, tab, `document.getElementById('results').innerText`))
+	}
 	if got := eval[string](t, tab, `document.querySelector('#c-`+ids["ar"]+`-comment blockquote.original').dir`); got != "rtl" {
 		t.Errorf("the Arabic comment reads %q, want rtl", got)
 	}
@@ -65,6 +68,14 @@ func TestCommentsInBrowser(t *testing.T) {
 	}
 	screenshot(t, tab, "comments-1280")
 	audit(t, tab, axe, "/admin/comments")
+	// The Arabic comment and its translation side by side, each its own way.
+	arabic := `document.getElementById('c-` + ids["ar"] + `-comment')`
+	if got := eval[string](t, tab, `(() => { const a = `+arabic+`; a.scrollIntoView();
+		const o = a.querySelector('blockquote.original').getBoundingClientRect(), tr = a.querySelector('.translation blockquote');
+		return tr.lang + ' ' + tr.dir + ' ' + (tr.getBoundingClientRect().left >= o.right ? 'beside' : 'below'); })()`); got != "en ltr beside" {
+		t.Errorf("the translation at 1280 px: %q, want en ltr beside the original", got)
+	}
+	screenshot(t, tab, "comments-1280-arabic")
 	must(t, tab, chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('details').forEach(d => d.open = true)`))
 	screenshot(t, tab, "comments-1280-open")
 	audit(t, tab, axe, "/admin/comments (editors open)")
