@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -74,6 +75,27 @@ const slideProblems = `(() => {
 	return out;
 })()`
 
+// printDeck prints the tab's deck at the size its stylesheet asks and
+// checks that each of its total slides is one 1280 × 720 page.
+func printDeck(t *testing.T, ctx context.Context, total int) {
+	t.Helper()
+	pdf, err := chromedp.Run(ctx, func(ctx context.Context, _ *chromedp.Target) ([]byte, error) {
+		prefer := true
+		res, err := chromedp.Call(ctx, cdppage.PrintToPDF, cdppage.PrintToPDFParams{PreferCSSPageSize: &prefer})
+		return res.Data, err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pages := len(pdfPage.FindAll(pdf, -1)); pages != total {
+		t.Errorf("the deck prints on %d pages, want %d (one per slide)", pages, total)
+	}
+	// 1280 × 720 px is 960 × 540 pt: landscape.
+	if n := len(regexp.MustCompile(`/MediaBox\s*\[0 0 960 540\]`).FindAll(pdf, -1)); n != total {
+		t.Errorf("%d of the pages are 1280 × 720, want %d", n, total)
+	}
+}
+
 func TestPresentBrowser(t *testing.T) {
 	browser := newBrowser(t)
 	axeJS, err := os.ReadFile("testdata/axe/axe.min.js")
@@ -113,6 +135,7 @@ func TestPresentBrowser(t *testing.T) {
 		}
 		must(t, ctx, chromedp.Navigate(long+"/admin/present?slide="+strconv.Itoa(len(forms.Default().Workshops)+2)))
 		screenshot(t, ctx, "present-long-compare")
+		printDeck(t, ctx, len(slides(t, eval[string](t, ctx, `document.documentElement.outerHTML`))))
 		must(t, ctx, chromedp.Navigate(long+"/admin/report/"+forms.Default().Workshops[2].Slug))
 		screenshot(t, ctx, "report-long")
 		if n := printA4(t, ctx); n != 1 {
@@ -149,24 +172,28 @@ func TestPresentBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("NoScript", func(t *testing.T) {
+		ctx := hallTab(t, browser)
+		must(t, ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+			return err
+		}))
+		must(t, ctx, chromedp.Navigate(site+"/admin/present?slide=2"))
+		must(t, ctx, chromedp.Click(chromedp.ID("next")))
+		waitFor(t, ctx, "slide 3", `location.search === '?slide=3' && document.readyState === 'complete'`, 10*time.Second)
+		shown := eval[[]string](t, ctx, `Array.from(document.querySelectorAll('.slide')).filter(s => s.getClientRects().length > 0).map(s => s.id)`)
+		if len(shown) != 1 || shown[0] != "slide-3" {
+			t.Errorf("without script, Next shows %v, want [slide-3]", shown)
+		}
+		if !eval[bool](t, ctx, `document.getElementById('fullscreen').hidden`) {
+			t.Error("without script there is no full screen, and no button for it")
+		}
+	})
+
 	t.Run("Print", func(t *testing.T) {
 		ctx := hallTab(t, browser)
 		must(t, ctx, chromedp.Navigate(site+"/admin/present?slide=3"))
-		pdf, err := chromedp.Run(ctx, func(ctx context.Context, _ *chromedp.Target) ([]byte, error) {
-			prefer := true
-			res, err := chromedp.Call(ctx, cdppage.PrintToPDF, cdppage.PrintToPDFParams{PreferCSSPageSize: &prefer})
-			return res.Data, err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if pages := len(pdfPage.FindAll(pdf, -1)); pages != total {
-			t.Errorf("the deck prints on %d pages, want %d (one per slide)", pages, total)
-		}
-		// 1280 × 720 px is 960 × 540 pt: landscape.
-		if n := len(regexp.MustCompile(`/MediaBox\s*\[0 0 960 540\]`).FindAll(pdf, -1)); n != total {
-			t.Errorf("%d of the pages are 1280 × 720, want %d", n, total)
-		}
+		printDeck(t, ctx, total)
 	})
 
 	t.Run("Report", func(t *testing.T) {
