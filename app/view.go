@@ -14,10 +14,10 @@ import (
 
 // page is what the layout needs on every page; Data is the page's own.
 type page struct {
-	Lang      string
-	Dir       string
-	Title     string
-	CSS       string
+	Lang  string
+	Dir   string
+	Title string
+	CSS   string
 	// ExtraCSS is a page's own stylesheet after the shared one (may be
 	// empty); Admin pages get the rapporteur's navigation.
 	ExtraCSS  string
