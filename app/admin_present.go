@@ -96,9 +96,8 @@ type barRow struct {
 type quoteView struct {
 	Text, Lang, Dir string
 	Translation     string
-	// Workshop names the workshop under a theme's quotes; from is its
-	// title, for those slides that name it.
-	Workshop, from string
+	// Workshop names the workshop under a theme's quotes.
+	Workshop string
 	// Cut is set when the slide shows only the beginning of the text.
 	Cut bool
 }
@@ -200,7 +199,7 @@ func (s *server) workshopSlideOf(ctx context.Context, wf workshopFigures) (*work
 		b := divergingBarOf(q, wf.Sum.Scores[q.ID])
 		ws.Chart = &b
 	}
-	quotes, err := s.starredQuotes(ctx, store.CommentFilter{Workshop: wf.W.Slug})
+	quotes, err := s.starredQuotes(ctx, store.CommentFilter{Workshop: wf.W.Slug}, false)
 	if err != nil {
 		return nil, err
 	}
@@ -254,12 +253,9 @@ func (s *server) themeSlideOf(ctx context.Context, d *deskFigures, t store.Theme
 		n := wf.Themes[t.ID]
 		ts.Rows = append(ts.Rows, barRow{Name: wf.W.Title.Get(forms.DefaultLanguage), Value: thousands(n), Width: barWidth(float64(n), float64(top), themeBar)})
 	}
-	quotes, err := s.starredQuotes(ctx, store.CommentFilter{Theme: t.ID})
+	quotes, err := s.starredQuotes(ctx, store.CommentFilter{Theme: t.ID}, true)
 	if err != nil {
 		return nil, err
-	}
-	for i, q := range quotes {
-		quotes[i].Workshop = q.from
 	}
 	ts.Quotes = fitQuotes(quotes, themeQuoteRoom)
 	return ts, nil
@@ -279,8 +275,9 @@ func barWidth(v, top float64, longest int) int {
 	return max(2, int(float64(longest)*v/top+0.5))
 }
 
-// starredQuotes reads the first starred comments f selects, as quotes.
-func (s *server) starredQuotes(ctx context.Context, f store.CommentFilter) ([]quoteView, error) {
+// starredQuotes reads the first starred comments f selects, as quotes, each
+// named by its workshop if named.
+func (s *server) starredQuotes(ctx context.Context, f store.CommentFilter, named bool) ([]quoteView, error) {
 	f.Starred, f.Limit = true, deckQuotes
 	page, err := s.db.Comments(ctx, f)
 	if err != nil {
@@ -289,8 +286,8 @@ func (s *server) starredQuotes(ctx context.Context, f store.CommentFilter) ([]qu
 	out := make([]quoteView, 0, len(page.Comments))
 	for _, cm := range page.Comments {
 		q := quoteView{Text: cm.Text, Lang: cm.Lang, Dir: s.text.Dir(cm.Lang), Translation: cm.Translation}
-		if w := s.forms.Workshop(cm.Workshop); w != nil {
-			q.from = w.Title.Get(forms.DefaultLanguage)
+		if w := s.forms.Workshop(cm.Workshop); w != nil && named {
+			q.Workshop = w.Title.Get(forms.DefaultLanguage)
 		}
 		out = append(out, q)
 	}
