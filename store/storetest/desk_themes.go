@@ -85,6 +85,12 @@ func testThemes(t *testing.T, b Backend) {
 	wantCode(t, "tag no such comment", s.TagComment(ctx, ru1.ResponseID, "overall", ai.ID, true), forms.ENOTFOUND)
 	wantCode(t, "tag no such response", s.TagComment(ctx, "01234567-0000-7000-8000-000000000000", "comment", ai.ID, true), forms.ENOTFOUND)
 
+	testThemeRename(t, b, s, place, ai)
+}
+
+// testThemeRename renames theme ai (with two comments), then reopens.
+func testThemeRename(t *testing.T, b Backend, s store.Store, place string, ai forms.Theme) {
+	ctx := context.Background()
 	// Rename keeps the id and the tags.
 	if err := s.RenameTheme(ctx, ai.ID, "AI in government"); err != nil {
 		t.Fatal(err)
