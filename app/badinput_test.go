@@ -37,7 +37,12 @@ func dumpDatabase(tb testing.TB, path string) string {
 	}
 	defer db.Close()
 	ctx := context.Background()
-	rows, err := db.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+	// The desk's tables (tallies, comment_search, comment_fts and its
+	// shadow tables, desk_state) are made from the responses and answers
+	// compared here, by the writer on its own time (store/sqlite_desk_update.go):
+	// they change after a stored response, never after a refused one.
+	rows, err := db.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+		AND name NOT IN ('tallies', 'comment_search', 'desk_state') AND name NOT LIKE 'comment_fts%' ORDER BY name`)
 	if err != nil {
 		tb.Fatal(err)
 	}
