@@ -115,7 +115,8 @@ func TestSearchIndexCatchesUp(t *testing.T) {
 		return p.Total
 	}
 	indexed := func() bool {
-		return rawCount(t, path, `SELECT count(*) FROM desk_state WHERE key = 'desk' AND value = (SELECT max(id) FROM responses)`) == 1
+		return rawCount(t, path, `SELECT count(*) FROM desk_state WHERE key = 'desk' AND value = (SELECT max(id) FROM responses)`) == 1 &&
+			rawCount(t, path, `SELECT count(*) FROM desk_state WHERE key = 'fts' AND value = (SELECT coalesce(max(id), 0) FROM comment_search)`) == 1
 	}
 	waitIndexed := func() {
 		t.Helper()
@@ -153,5 +154,40 @@ func TestSearchIndexCatchesUp(t *testing.T) {
 	check("changed and indexed", after)
 	if n := rawCount(t, path, `SELECT count(*) FROM comment_fts WHERE comment_fts MATCH '"培训很"'`); n != 0 {
 		t.Errorf("the index still finds a removed comment %d times", n)
+	}
+}
+
+// TestSearchAfterNewestChanged changes the newest comment once it is in the
+// search index: its new text gets an id the index has not seen, and is found.
+func TestSearchAfterNewestChanged(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "newest.db")
+	db, err := store.Open(ctx, path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	r := &forms.Response{SubmissionID: uuid.NewString(), Workshop: "alpha", Lang: "en", Answers: forms.Answers{"comment": {Text: "first words"}}}
+	if _, err := db.SaveResponse(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; rawCount(t, path, `SELECT count(*) FROM desk_state WHERE key = 'fts' AND value > 0`) == 0; i++ {
+		if i > 500 {
+			t.Fatal("the writer never indexed the comment")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	r.Answers = forms.Answers{"comment": {Text: "second thoughts"}}
+	if _, err := db.SaveResponse(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"second", "thoughts"} {
+		p, err := db.Comments(ctx, store.CommentFilter{Query: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Total != 1 {
+			t.Errorf("%q finds %d comments, want the changed one", q, p.Total)
+		}
 	}
 }

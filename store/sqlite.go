@@ -62,7 +62,7 @@ type DB struct {
 	// The desk's tables (sqlite_desk_update.go): deskReq asks the writer
 	// to bring them up to date; deskBehind and deskAt, the writer's own,
 	// say whether responses wait to be taken in and when it last did.
-	deskReq    chan deskRequest
+	deskReq    chan chan error
 	deskBehind bool
 	ftsBehind  bool
 	deskAt     time.Time
@@ -166,11 +166,11 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		ckptKick: make(chan struct{}, 1),
 		guard:    g,
 		log:      opt.Log,
-		deskReq:  make(chan deskRequest),
+		deskReq:  make(chan chan error),
 	}
 	// Responses stored since the desk last took them in (before the last
 	// stop, or before the desk existed) are taken in now.
-	if err := db.catchUp(true, true); err != nil {
+	if err := db.catchUp(true, false); err != nil {
 		r.Close()
 		c.Close()
 		w.Close()

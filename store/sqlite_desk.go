@@ -16,7 +16,7 @@ var _ Desk = (*DB)(nil)
 
 // Counts reads the kept counts.
 func (db *DB) Counts(ctx context.Context) (*Counts, error) {
-	if err := db.upToDate(ctx, false); err != nil {
+	if err := db.upToDate(ctx); err != nil {
 		return nil, err
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT workshop, question, kind, value, n FROM tallies WHERE n <> 0`)
@@ -28,21 +28,27 @@ func (db *DB) Counts(ctx context.Context) (*Counts, error) {
 
 // Comments reads one page of comments and their count.
 func (db *DB) Comments(ctx context.Context, f CommentFilter) (CommentPage, error) {
-	if err := db.upToDate(ctx, f.Query != ""); err != nil {
+	if err := db.upToDate(ctx); err != nil {
 		return CommentPage{}, err
+	}
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return CommentPage{}, translate(fmt.Errorf("store: read comments: %w", err))
+	}
+	defer tx.Rollback()
+	var indexed int64 // the comments up to this id are in the search index
+	if err := tx.QueryRowContext(ctx, `SELECT value FROM desk_state WHERE key = 'fts'`).Scan(&indexed); err != nil {
+		return CommentPage{}, translate(fmt.Errorf("store: read comments: %w", err))
 	}
 	arg, args := placeholders(false)
 	where := commentSQL(f, arg, func(term string) string {
 		if shortTerm(term) {
 			return "instr(c.folded, " + arg(term) + ") > 0"
 		}
-		return "c.id IN (SELECT rowid FROM comment_fts WHERE comment_fts MATCH " + arg(ftsPhrase(term)) + ")"
+		// The index for the comments it has, their folded text for the newer.
+		return "(c.id <= " + arg(indexed) + " AND c.id IN (SELECT rowid FROM comment_fts WHERE comment_fts MATCH " + arg(ftsPhrase(term)) + ")" +
+			" OR c.id > " + arg(indexed) + " AND instr(c.folded, " + arg(term) + ") > 0)"
 	})
-	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return CommentPage{}, translate(fmt.Errorf("store: read comments: %w", err))
-	}
-	defer tx.Rollback()
 	var page CommentPage
 	count, countArgs := `SELECT count(*) FROM comment_search c WHERE `+where, *args
 	if countFromTallies(f) {
@@ -134,7 +140,7 @@ func attachThemeRows(comments []Comment, rowIDs []int64, rows rowsOf) error {
 
 // Codings reads every coded or translated comment's themes and translation.
 func (db *DB) Codings(ctx context.Context) (map[CommentKey]Coding, error) {
-	if err := db.upToDate(ctx, false); err != nil {
+	if err := db.upToDate(ctx); err != nil {
 		return nil, err
 	}
 	rows, err := db.read.QueryContext(ctx, codingsSQL)
@@ -186,7 +192,7 @@ func scanCodings(rows rowsOf) (map[CommentKey]Coding, error) {
 
 // Themes reads the live themes and their counts.
 func (db *DB) Themes(ctx context.Context) ([]ThemeCount, error) {
-	if err := db.upToDate(ctx, false); err != nil {
+	if err := db.upToDate(ctx); err != nil {
 		return nil, err
 	}
 	themes, err := db.themes(ctx, db.read)
@@ -235,7 +241,7 @@ func commentRow(ctx context.Context, tx *sql.Tx, responseID, question string) (i
 
 // TagComment codes a comment with a theme, or takes the theme off.
 func (db *DB) TagComment(ctx context.Context, responseID, question, theme string, on bool) error {
-	if err := db.upToDate(ctx, false); err != nil {
+	if err := db.upToDate(ctx); err != nil {
 		return err
 	}
 	return db.inWriteTx(ctx, "tag comment", func(tx *sql.Tx) error {
@@ -266,7 +272,7 @@ func (db *DB) SetTranslation(ctx context.Context, responseID, question, text str
 	if err != nil {
 		return err
 	}
-	if err := db.upToDate(ctx, false); err != nil {
+	if err := db.upToDate(ctx); err != nil {
 		return err
 	}
 	return db.inWriteTx(ctx, "set translation", func(tx *sql.Tx) error {

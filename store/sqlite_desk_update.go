@@ -31,17 +31,10 @@ const (
 	deskIdle = 20 * time.Millisecond
 )
 
-// deskRequest asks the writer to take every stored response in, and to
-// index their comments for search too if fts.
-type deskRequest struct {
-	fts  bool
-	done chan error
-}
-
-// upToDate asks the writer to take every stored response in (and to index
-// their comments for search if fts) and waits for it, or for ctx.
-func (db *DB) upToDate(ctx context.Context, fts bool) error {
-	req := deskRequest{fts: fts, done: make(chan error, 1)}
+// upToDate asks the writer to take every stored response in and waits for
+// it, or for ctx.
+func (db *DB) upToDate(ctx context.Context) error {
+	req := make(chan error, 1)
 	db.mu.RLock()
 	if db.closed {
 		db.mu.RUnlock()
@@ -55,7 +48,7 @@ func (db *DB) upToDate(ctx context.Context, fts bool) error {
 		return fmt.Errorf("store: bring the desk up to date: %w", ctx.Err())
 	}
 	select {
-	case err := <-req.done:
+	case err := <-req:
 		return err
 	case <-ctx.Done():
 		return fmt.Errorf("store: bring the desk up to date: %w", ctx.Err())
@@ -63,9 +56,10 @@ func (db *DB) upToDate(ctx context.Context, fts bool) error {
 }
 
 // catchUp takes stored responses in: every one, or one chunk; and if fts,
-// indexes every comment taken in for search (the costliest part, left to
-// idle moments and to searches). It runs on the writer goroutine (or before
-// it starts).
+// indexes a chunk of the comments taken in for search (the costliest part,
+// left to idle moments: a search reads the comments not yet indexed in
+// their folded text). It runs on the writer goroutine (or before it
+// starts).
 func (db *DB) catchUp(all, fts bool) error {
 	for {
 		n, err := db.takeIn()
@@ -82,25 +76,31 @@ func (db *DB) catchUp(all, fts bool) error {
 	if !fts || db.deskBehind {
 		return nil
 	}
-	if err := db.indexFTS(); err != nil {
+	n, err := db.indexFTS()
+	if err != nil {
 		db.log.Warn("store: indexing comments for search failed; the next try picks up where this one stopped", "err", err)
 		return err
 	}
-	db.ftsBehind = false
+	db.ftsBehind = n == ftsChunk
 	return nil
 }
 
-// indexFTS adds the comments taken in since the last time to the search
-// index.
-func (db *DB) indexFTS() error {
+// ftsChunk bounds the comments one transaction adds to the search index.
+const ftsChunk = 10000
+
+// indexFTS adds up to ftsChunk comments taken in since the last time to
+// the search index, and returns how many.
+func (db *DB) indexFTS() (int, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	return db.inWriteTx(ctx, "index comments", func(tx *sql.Tx) error {
+	n := 0
+	err := db.inWriteTx(ctx, "index comments", func(tx *sql.Tx) error {
 		var from, to int64
 		if err := tx.QueryRowContext(ctx, `SELECT value FROM desk_state WHERE key = 'fts'`).Scan(&from); err != nil {
 			return err
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM comment_search`).Scan(&to); err != nil || to <= from {
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), ?1), count(*) FROM (SELECT id FROM comment_search WHERE id > ?1 ORDER BY id LIMIT ?2)`,
+			from, ftsChunk).Scan(&to, &n); err != nil || n == 0 {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO comment_fts (rowid, folded) SELECT id, folded FROM comment_search WHERE id > ? AND id <= ?`, from, to); err != nil {
@@ -109,6 +109,7 @@ func (db *DB) indexFTS() error {
 		_, err := tx.ExecContext(ctx, `UPDATE desk_state SET value = ? WHERE key = 'fts'`, to)
 		return err
 	})
+	return n, err
 }
 
 // takeIn takes in up to deskChunk responses after the desk's mark, in one
@@ -157,8 +158,8 @@ var takeInSQL = []string{
 
 // indexRange writes the search rows of the comments of the responses with
 // ids in (from, to] in one statement, the folding done by fold_text. New
-// rows get ids above every row's (and the search index's mark, desk_state
-// 'fts'), so indexFTS finds them.
+// rows get ids above any row ever had (AUTOINCREMENT), so above the search
+// index's mark (desk_state 'fts'), and indexFTS finds them.
 func indexRange(ctx context.Context, tx *sql.Tx, from, to int64) error {
 	_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO comment_search (response_id, question, workshop, lang, folded)
 		SELECT r.id, a.question, r.workshop, r.lang, fold_text(a.text) FROM responses r JOIN answers a ON a.response_id = r.id

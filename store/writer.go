@@ -46,7 +46,7 @@ func (db *DB) writer() {
 		select {
 		case first = <-db.jobs:
 		case req := <-db.deskReq:
-			req.done <- db.catchUp(true, req.fts)
+			req <- db.catchUp(true, false)
 			continue
 		case <-idle:
 			_ = db.catchUp(false, true) // logged; the next try picks up

@@ -26,10 +26,10 @@ CREATE TABLE tallies (
     PRIMARY KEY (workshop, question, kind, value)
 ) WITHOUT ROWID;
 
--- A row's entry in comment_fts is removed with it, so an id used again finds
--- nothing of the comment that had it.
+-- Ids are never used again (AUTOINCREMENT): a new row's id is above the
+-- search index's mark (desk_state 'fts'), so the index takes it in.
 CREATE TABLE comment_search (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     response_id INTEGER NOT NULL REFERENCES responses (id) ON DELETE CASCADE,
     question    TEXT    NOT NULL,
     workshop    TEXT    NOT NULL,
