@@ -200,16 +200,20 @@ func commentPageSQL(where string, arg func(any) string, f CommentFilter) string 
 	if limit <= 0 {
 		limit = CommentsPerPage
 	}
-	return `SELECT c.response_id, r.public_id, c.question, c.workshop, c.lang, r.submitted_at, a.text,
+	// The page is chosen from comment_search alone, in its index's order,
+	// and only its rows are joined: joined first, a planner may read every
+	// answer to sort them.
+	return `SELECT p.response_id, r.public_id, p.question, p.workshop, p.lang, r.submitted_at, a.text,
 	               coalesce(tr.text, ''),
-	               EXISTS (SELECT 1 FROM starred s WHERE s.response_id = c.response_id AND s.question = c.question)
-	        FROM comment_search c
-	        JOIN responses r ON r.id = c.response_id
-	        JOIN answers a ON a.response_id = c.response_id AND a.question = c.question AND a.text IS NOT NULL
-	        LEFT JOIN translations tr ON tr.response_id = c.response_id AND tr.question = c.question
-	        WHERE ` + where + `
-	        ORDER BY c.response_id DESC, c.question
-	        LIMIT ` + arg(limit) + ` OFFSET ` + arg(max(f.Offset, 0))
+	               EXISTS (SELECT 1 FROM starred s WHERE s.response_id = p.response_id AND s.question = p.question)
+	        FROM (SELECT c.response_id, c.question, c.workshop, c.lang FROM comment_search c
+	              WHERE ` + where + `
+	              ORDER BY c.response_id DESC, c.question
+	              LIMIT ` + arg(limit) + ` OFFSET ` + arg(max(f.Offset, 0)) + `) p
+	        JOIN responses r ON r.id = p.response_id
+	        JOIN answers a ON a.response_id = p.response_id AND a.question = p.question AND a.text IS NOT NULL
+	        LEFT JOIN translations tr ON tr.response_id = p.response_id AND tr.question = p.question
+	        ORDER BY p.response_id DESC, p.question`
 }
 
 // placeholders makes arg functions for commentSQL: SQLite's ? or
@@ -275,11 +279,12 @@ func (d tallyDelta) response(workshop string, answers forms.Answers, sign int) {
 }
 
 // answers counts or takes off answers, as the stores write them: a number
-// unless the answer has choices or a text.
+// unless the answer has choices (one row each) or a text.
 func (d tallyDelta) answers(workshop string, answers forms.Answers, sign int) {
 	for q, a := range answers {
 		switch {
 		case len(a.Choices) > 0:
+			d[tallyKey{workshop, q, "o", 0}] += sign * len(a.Choices)
 		case a.Text != "":
 			d[tallyKey{workshop, q, "t", 0}] += sign
 		default:
@@ -313,7 +318,13 @@ func (d tallyDelta) sorted() []tallyKey {
 	return keys
 }
 
-// scanTallies reads (workshop, question, kind, value, n) rows.
+// answeredSQL is AnsweredQuestions from the kept counts: (workshop,
+// question, has options, has texts) of every question with stored answers.
+const answeredSQL = `SELECT workshop, question, max(kind = 'o'), max(kind = 't') FROM tallies
+	WHERE kind <> 'r' AND n > 0 GROUP BY workshop, question`
+
+// scanTallies reads (workshop, question, kind, value, n) rows; the options'
+// counts ('o') are AnsweredQuestions', not the figures'.
 func scanTallies(rows rowsOf) (*Counts, error) {
 	c := &Counts{Responses: map[string]int{}, Scores: map[string]map[string]map[int]int{}, Texts: map[string]map[string]int{}}
 	for rows.Next() {

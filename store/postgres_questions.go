@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 
 	"feedback/forms"
 )
@@ -14,10 +15,7 @@ func (p *Postgres) AnsweredQuestions(ctx context.Context) (map[string]map[string
 	if err := p.checkOpen(); err != nil {
 		return nil, err
 	}
-	rows, err := p.pool.Query(ctx, `
-		SELECT r.workshop, a.question, bool_or(a.option IS NOT NULL), bool_or(a.text IS NOT NULL)
-		FROM answers a JOIN responses r ON r.id = a.response_id
-		GROUP BY r.workshop, a.question`)
+	rows, err := p.pool.Query(ctx, strings.NewReplacer("max(kind = 'o')", "bool_or(kind = 'o')", "max(kind = 't')", "bool_or(kind = 't')").Replace(answeredSQL))
 	if err == nil {
 		defer rows.Close()
 	}

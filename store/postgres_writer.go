@@ -60,6 +60,11 @@ WITH input AS (
         JOIN r ON r.public_id = x.public_id JOIN input i ON i.public_id = x.public_id
         WHERE x.number IS NOT NULL
         UNION ALL
+        SELECT i.workshop, x.question, 'o', 0
+        FROM unnest($6::text[], $8::text[], $10::text[]) AS x (public_id, question, option)
+        JOIN r ON r.public_id = x.public_id JOIN input i ON i.public_id = x.public_id
+        WHERE x.option IS NOT NULL
+        UNION ALL
         SELECT i.workshop, x.question, 't', 0
         FROM unnest($6::text[], $8::text[], $13::text[]) AS x (public_id, question, folded)
         JOIN r ON r.public_id = x.public_id JOIN input i ON i.public_id = x.public_id

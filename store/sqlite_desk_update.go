@@ -151,6 +151,10 @@ var takeInSQL = []string{
 	 WHERE r.id > ?1 AND r.id <= ?2 AND a.number IS NOT NULL GROUP BY r.workshop, a.question, a.number
 	 ON CONFLICT (workshop, question, kind, value) DO UPDATE SET n = n + excluded.n`,
 	`INSERT INTO tallies (workshop, question, kind, value, n)
+	 SELECT r.workshop, a.question, 'o', 0, count(*) FROM responses r JOIN answers a ON a.response_id = r.id
+	 WHERE r.id > ?1 AND r.id <= ?2 AND a.option IS NOT NULL GROUP BY r.workshop, a.question
+	 ON CONFLICT (workshop, question, kind, value) DO UPDATE SET n = n + excluded.n`,
+	`INSERT INTO tallies (workshop, question, kind, value, n)
 	 SELECT r.workshop, a.question, 't', 0, count(*) FROM responses r JOIN answers a ON a.response_id = r.id
 	 WHERE r.id > ?1 AND r.id <= ?2 AND a.text IS NOT NULL AND a.text <> '' GROUP BY r.workshop, a.question
 	 ON CONFLICT (workshop, question, kind, value) DO UPDATE SET n = n + excluded.n`,

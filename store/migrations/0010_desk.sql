@@ -3,7 +3,7 @@
 -- tallies keeps the counts the dashboard and summary.json are made of, so that
 -- they are read from a few hundred rows instead of a scan of every response.
 -- kind 'r' counts responses (question ''), 'n' the answers of each number
--- (value), 't' the non-empty text answers. comment_search has one row per
+-- (value), 'o' the chosen options, 't' the non-empty text answers. comment_search has one row per
 -- comment (non-empty text answer), its text folded (lower case, no accents:
 -- forms.Fold) and its workshop and language, for filtering and searching;
 -- comment_fts indexes the folded texts by trigrams, so that a search in any
@@ -20,7 +20,7 @@
 CREATE TABLE tallies (
     workshop TEXT    NOT NULL,
     question TEXT    NOT NULL,
-    kind     TEXT    NOT NULL CHECK (kind IN ('r', 'n', 't')),
+    kind     TEXT    NOT NULL CHECK (kind IN ('r', 'n', 'o', 't')),
     value    INTEGER NOT NULL,
     n        INTEGER NOT NULL,
     PRIMARY KEY (workshop, question, kind, value)

@@ -7,7 +7,7 @@
 CREATE TABLE tallies (
     workshop text    NOT NULL,
     question text    NOT NULL,
-    kind     text    NOT NULL CHECK (kind IN ('r', 'n', 't')),
+    kind     text    NOT NULL CHECK (kind IN ('r', 'n', 'o', 't')),
     value    integer NOT NULL,
     n        bigint  NOT NULL,
     PRIMARY KEY (workshop, question, kind, value)
@@ -18,6 +18,10 @@ INSERT INTO tallies (workshop, question, kind, value, n)
     SELECT r.workshop, a.question, 'n', a.number, count(*)
     FROM answers a JOIN responses r ON r.id = a.response_id
     WHERE a.number IS NOT NULL GROUP BY r.workshop, a.question, a.number;
+INSERT INTO tallies (workshop, question, kind, value, n)
+    SELECT r.workshop, a.question, 'o', 0, count(*)
+    FROM answers a JOIN responses r ON r.id = a.response_id
+    WHERE a.option IS NOT NULL GROUP BY r.workshop, a.question;
 INSERT INTO tallies (workshop, question, kind, value, n)
     SELECT r.workshop, a.question, 't', 0, count(*)
     FROM answers a JOIN responses r ON r.id = a.response_id

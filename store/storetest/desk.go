@@ -70,6 +70,37 @@ func wantCounts(t *testing.T, s store.Store, when string) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("%s: kept counts\n%+v\nwant (from the responses)\n%+v", when, got, want)
 	}
+	// AnsweredQuestions comes from the kept counts too.
+	kinds := map[string]map[string]forms.Type{}
+	for _, r := range all(t, s, store.Filter{}) {
+		if kinds[r.Workshop] == nil {
+			kinds[r.Workshop] = map[string]forms.Type{}
+		}
+		for q, a := range r.Answers {
+			k, seen := kinds[r.Workshop][q]
+			switch {
+			case len(a.Choices) > 0:
+				k = forms.Multi
+			case a.Text != "" && k != forms.Multi:
+				k = forms.FreeText
+			case !seen:
+				k = forms.Rating
+			}
+			kinds[r.Workshop][q] = k
+		}
+	}
+	answered, err := s.AnsweredQuestions(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for w, qs := range kinds {
+		if len(qs) == 0 {
+			delete(kinds, w)
+		}
+	}
+	if !reflect.DeepEqual(answered, kinds) {
+		t.Errorf("%s: answered questions %v, want %v", when, answered, kinds)
+	}
 }
 
 func mustSave(t *testing.T, s store.Store, r *forms.Response) store.Saved {
