@@ -170,7 +170,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	}
 	// Responses stored since the desk last took them in (before the last
 	// stop, or before the desk existed) are taken in now.
-	if err := db.catchUp(true, false); err != nil {
+	if err := db.catchUp(0, false); err != nil {
 		r.Close()
 		c.Close()
 		w.Close()

@@ -22,8 +22,12 @@ import (
 // transaction that makes it.
 
 const (
-	// deskChunk bounds the responses one transaction takes in.
-	deskChunk = 5000
+	// deskChunk bounds the responses one transaction takes in, and
+	// deskReadChunks how many of those a read has the writer take in before
+	// it answers (a burst of tens of thousands is taken in between
+	// batches, not while responses wait).
+	deskChunk      = 5000
+	deskReadChunks = 4
 	// deskEvery is how often a busy writer takes responses in.
 	deskEvery = 250 * time.Millisecond
 	// deskIdle is how long the writer waits for a response before it takes
@@ -31,9 +35,17 @@ const (
 	deskIdle = 20 * time.Millisecond
 )
 
+// deskWait is the longest a read waits for the writer to take responses in:
+// a writer held up (a full disk, a burst bigger than the desk can follow)
+// must not take the rapporteur's pages down with it. The read then shows
+// the tables as they are, a little behind.
+const deskWait = 5 * time.Second
+
 // upToDate asks the writer to take every stored response in and waits for
-// it, or for ctx.
+// it, or for deskWait, or for ctx.
 func (db *DB) upToDate(ctx context.Context) error {
+	wait, cancel := context.WithTimeout(ctx, deskWait)
+	defer cancel()
 	req := make(chan error, 1)
 	db.mu.RLock()
 	if db.closed {
@@ -43,25 +55,36 @@ func (db *DB) upToDate(ctx context.Context) error {
 	select {
 	case db.deskReq <- req:
 		db.mu.RUnlock()
-	case <-ctx.Done():
+	case <-wait.Done():
 		db.mu.RUnlock()
-		return fmt.Errorf("store: bring the desk up to date: %w", ctx.Err())
+		return db.behind(ctx)
 	}
 	select {
 	case err := <-req:
 		return err
-	case <-ctx.Done():
-		return fmt.Errorf("store: bring the desk up to date: %w", ctx.Err())
+	case <-wait.Done():
+		return db.behind(ctx)
 	}
 }
 
-// catchUp takes stored responses in: every one, or one chunk; and if fts,
+// behind is what a read that waited deskWait does: it goes on (ctx still
+// running) with the tables as they are, and says so in the log.
+func (db *DB) behind(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("store: bring the desk up to date: %w", err)
+	}
+	db.log.Warn("store: the writer is busy; the rapporteur's figures may be a few seconds behind")
+	return nil
+}
+
+// catchUp takes stored responses in, up to chunks of deskChunk (0: every
+// one); and if fts,
 // indexes a chunk of the comments taken in for search (the costliest part,
 // left to idle moments: a search reads the comments not yet indexed in
 // their folded text). It runs on the writer goroutine (or before it
 // starts).
-func (db *DB) catchUp(all, fts bool) error {
-	for {
+func (db *DB) catchUp(chunks int, fts bool) error {
+	for i := 1; ; i++ {
 		n, err := db.takeIn()
 		if err != nil {
 			db.log.Warn("store: bringing the desk up to date failed; the next try picks up where this one stopped", "err", err)
@@ -69,7 +92,7 @@ func (db *DB) catchUp(all, fts bool) error {
 		}
 		db.deskAt = time.Now()
 		db.deskBehind = n == deskChunk
-		if !db.deskBehind || !all {
+		if !db.deskBehind || i == chunks {
 			break
 		}
 	}

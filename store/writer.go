@@ -46,10 +46,10 @@ func (db *DB) writer() {
 		select {
 		case first = <-db.jobs:
 		case req := <-db.deskReq:
-			req <- db.catchUp(true, false)
+			req <- db.catchUp(deskReadChunks, false)
 			continue
 		case <-idle:
-			_ = db.catchUp(false, true) // logged; the next try picks up
+			_ = db.catchUp(1, true) // logged; the next try picks up
 			continue
 		case <-db.stop:
 			// Commit what was queued before Close, then leave.
@@ -82,7 +82,7 @@ func (db *DB) writer() {
 		}
 		db.commit(batch)
 		if db.deskBehind && time.Since(db.deskAt) >= deskEvery {
-			_ = db.catchUp(false, false)
+			_ = db.catchUp(1, false)
 		}
 	}
 }
