@@ -181,16 +181,23 @@ func commentSQL(f CommentFilter, arg func(any) string, search func(term string) 
 
 // countFromTallies says whether the kept counts give f's total: a filter
 // by workshop or question alone, or none (the kept counts' comments are the
-// search rows' own, taken in together).
+// search rows' own, taken in together), or those and not yet coded (the
+// coded ones taken off: they are few).
 func countFromTallies(f CommentFilter) bool {
-	return f.Lang == "" && f.Theme == "" && !f.Starred && strings.TrimSpace(f.Query) == ""
+	return f.Lang == "" && (f.Theme == "" || f.Theme == ThemeNone) && !f.Starred && strings.TrimSpace(f.Query) == ""
 }
 
-// talliedSQL and talliedPG are that total, given the workshop and the
-// question ("" for any): SQLite's takes each twice.
+// talliedSQL and talliedPG are that total, given the workshop, the
+// question ("" for any) and whether only comments not yet coded count.
 const (
-	talliedSQL = `SELECT coalesce(sum(n), 0) FROM tallies WHERE kind = 't' AND (? = '' OR workshop = ?) AND (? = '' OR question = ?)`
-	talliedPG  = `SELECT coalesce(sum(n), 0) FROM tallies WHERE kind = 't' AND ($1 = '' OR workshop = $1) AND ($2 = '' OR question = $2)`
+	talliedSQL = `SELECT coalesce((SELECT sum(n) FROM tallies WHERE kind = 't' AND (?1 = '' OR workshop = ?1) AND (?2 = '' OR question = ?2)), 0)
+		- CASE WHEN ?3 THEN (SELECT count(*) FROM (SELECT DISTINCT t.response_id, t.question FROM comment_themes t
+		      JOIN comment_search c ON c.response_id = t.response_id AND c.question = t.question
+		      WHERE (?1 = '' OR c.workshop = ?1) AND (?2 = '' OR c.question = ?2))) ELSE 0 END`
+	talliedPG = `SELECT coalesce((SELECT sum(n) FROM tallies WHERE kind = 't' AND ($1 = '' OR workshop = $1) AND ($2 = '' OR question = $2)), 0)
+		- CASE WHEN $3 THEN (SELECT count(*) FROM (SELECT DISTINCT t.response_id, t.question FROM comment_themes t
+		      JOIN comment_search c ON c.response_id = t.response_id AND c.question = t.question
+		      WHERE ($1 = '' OR c.workshop = $1) AND ($2 = '' OR c.question = $2)) coded) ELSE 0 END`
 )
 
 // commentPageSQL is the page query around a WHERE clause: arg placeholders

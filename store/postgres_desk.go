@@ -166,7 +166,7 @@ func (p *Postgres) Comments(ctx context.Context, f CommentFilter) (CommentPage, 
 		where := commentSQL(f, arg, func(term string) string { return "strpos(c.folded, " + arg(term) + ") > 0" })
 		count, countArgs := `SELECT count(*) FROM comment_search c WHERE `+where, *args
 		if countFromTallies(f) {
-			count, countArgs = talliedPG, []any{f.Workshop, f.Question}
+			count, countArgs = talliedPG, []any{f.Workshop, f.Question, f.Theme == ThemeNone}
 		}
 		if err := tx.QueryRow(ctx, count, countArgs...).Scan(&page.Total); err != nil {
 			return err

@@ -52,7 +52,7 @@ func (db *DB) Comments(ctx context.Context, f CommentFilter) (CommentPage, error
 	var page CommentPage
 	count, countArgs := `SELECT count(*) FROM comment_search c WHERE `+where, *args
 	if countFromTallies(f) {
-		count, countArgs = talliedSQL, []any{f.Workshop, f.Workshop, f.Question, f.Question}
+		count, countArgs = talliedSQL, []any{f.Workshop, f.Question, f.Theme == ThemeNone}
 	}
 	if err := tx.QueryRowContext(ctx, count, countArgs...).Scan(&page.Total); err != nil {
 		return CommentPage{}, translate(fmt.Errorf("store: count comments: %w", err))
