@@ -131,7 +131,8 @@ var deskSeeds = []struct {
 }
 
 // seed submits deskSeeds and returns their comments, newest first (the
-// page's order: the newest response first, its questions by id).
+// page's order: the newest response first, its questions by id backwards,
+// the order of the store's index).
 func (d *deskClient) seed() []seedComment {
 	d.t.Helper()
 	var out []seedComment
@@ -146,6 +147,7 @@ func (d *deskClient) seed() []seedComment {
 			qs = append(qs, q)
 		}
 		slices.Sort(qs)
+		slices.Reverse(qs)
 		var these []seedComment
 		for _, q := range qs {
 			these = append(these, seedComment{ID: id, Workshop: s.workshop, Question: q, Lang: s.lang, Text: s.texts[q]})

@@ -35,6 +35,8 @@ func (db *DB) writer() {
 	defer db.wg.Done()
 	defer db.stmts.close()
 	batch := make([]*saveJob, 0, db.maxBatch)
+	// The search index may lack comments taken in before the last stop.
+	db.ftsBehind = true
 	for {
 		var (
 			first *saveJob
