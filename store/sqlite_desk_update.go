@@ -109,7 +109,7 @@ func (db *DB) catchUp(chunks int, fts bool) error {
 }
 
 // ftsChunk bounds the comments one transaction adds to the search index.
-const ftsChunk = 10000
+const ftsChunk = 2000
 
 // indexFTS adds up to ftsChunk comments taken in since the last time to
 // the search index, and returns how many.

@@ -38,6 +38,7 @@ CREATE TABLE comment_search (
     UNIQUE (response_id, question)
 );
 CREATE INDEX comment_search_workshop ON comment_search (workshop, response_id);
+CREATE INDEX comment_search_lang ON comment_search (lang, workshop, response_id);
 CREATE VIRTUAL TABLE comment_fts USING fts5 (folded, content = '', contentless_delete = 1, tokenize = 'trigram');
 
 CREATE TABLE desk_state (

@@ -36,6 +36,7 @@ CREATE TABLE comment_search (
     PRIMARY KEY (response_id, question)
 );
 CREATE INDEX comment_search_workshop ON comment_search (workshop, response_id);
+CREATE INDEX comment_search_lang ON comment_search (lang, workshop, response_id);
 
 CREATE TABLE desk_state (
     key   text PRIMARY KEY,
