@@ -15,14 +15,17 @@ import (
 // The rapporteur's desk (issue 14): kept counts for a dashboard that does not
 // scan every response, every comment searchable and filterable, themes to
 // code comments with, and translations. Both stores keep them in tables of
-// their own (migrations 0010_desk.sql), so replicas share them.
+// their own (migrations 0010_desk.sql), so replicas share them: PostgreSQL
+// in the statement that stores a response, SQLite by its writer, after
+// (sqlite_desk_update.go).
 
 // Desk is the part of Store that serves the rapporteur's desk.
 type Desk interface {
 	// Counts returns the kept counts: responses, each number answered and
-	// the comments, per workshop and question. They are added as responses
-	// are stored and taken off as they change or are removed, so reading
-	// them costs the same at ten responses or a million.
+	// the comments, per workshop and question. The store keeps them as
+	// responses are stored, changed or removed (SQLite's writer takes new
+	// ones in, in sets, and a read first has it finish), so reading them
+	// costs the same at ten responses or a million.
 	Counts(ctx context.Context) (*Counts, error)
 	// Comments returns one page of the comments f selects, newest first,
 	// and how many it selects in all.
