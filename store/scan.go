@@ -115,3 +115,39 @@ func scanAnswers(rows rowsOf) (forms.Answers, error) {
 	}
 	return out, nil
 }
+
+// scanThemeRows reads (id, label) rows of live themes, in order.
+func scanThemeRows(rows rowsOf) ([]ThemeCount, error) {
+	var out []ThemeCount
+	for rows.Next() {
+		var t ThemeCount
+		if err := rows.Scan(&t.ID, &t.Label); err != nil {
+			return nil, err
+		}
+		t.Workshops = map[string]int{}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// addThemeCounts reads (theme, workshop, n) rows into themes.
+func addThemeCounts(themes []ThemeCount, rows rowsOf) error {
+	at := make(map[string]int, len(themes))
+	for i, t := range themes {
+		at[t.ID] = i
+	}
+	for rows.Next() {
+		var (
+			theme, workshop string
+			n               int
+		)
+		if err := rows.Scan(&theme, &workshop, &n); err != nil {
+			return err
+		}
+		if i, ok := at[theme]; ok {
+			themes[i].Comments += n
+			themes[i].Workshops[workshop] += n
+		}
+	}
+	return rows.Err()
+}

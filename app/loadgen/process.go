@@ -34,6 +34,9 @@ func freeAddr() (string, error) {
 	return ln.Addr().String(), nil
 }
 
+// startWait is how long start waits for /healthz.
+const startWait = 2 * time.Minute
+
 // start runs name with args plus addrFlag set to a free loopback port and
 // waits until GET /healthz answers 200.
 func start(ctx context.Context, env []string, addrFlag, name string, args ...string) (*process, error) {
@@ -49,7 +52,9 @@ func start(ctx context.Context, env []string, addrFlag, name string, args ...str
 		return nil, fmt.Errorf("loadgen: start %s: %w", name, err)
 	}
 	go func() { p.done <- p.cmd.Wait() }()
-	deadline := time.Now().Add(20 * time.Second)
+	// A server on a big database may take a while to start (the baseline
+	// of the desk's rows scans its answers at start: 20 s at a million).
+	deadline := time.Now().Add(startWait)
 	for {
 		resp, err := http.Get("http://" + addr + "/healthz")
 		if err == nil {
@@ -68,7 +73,7 @@ func start(ctx context.Context, env []string, addrFlag, name string, args ...str
 		}
 		if time.Now().After(deadline) {
 			p.kill()
-			return nil, fmt.Errorf("loadgen: %s did not answer /healthz in 20 s\n%s", name, p.stderr.String())
+			return nil, fmt.Errorf("loadgen: %s did not answer /healthz in %s\n%s", name, startWait, p.stderr.String())
 		}
 	}
 }
