@@ -60,12 +60,12 @@ type DB struct {
 	stmts     writeStmts // the writer goroutine's own
 	log       *slog.Logger
 	// The desk's tables (sqlite_desk_update.go): deskReq asks the writer
-	// to bring them up to date; deskBehind and deskAt, the writer's own,
-	// say whether responses wait to be taken in and when it last did.
+	// to bring them up to date; deskBehind and deskSince, the writer's
+	// own, say whether responses wait to be taken in and since when.
 	deskReq    chan chan error
 	deskBehind bool
 	ftsBehind  bool
-	deskAt     time.Time
+	deskSince  time.Time
 
 	ckpt     *sql.DB // the checkpointer's connection
 	ckptKick chan struct{}
@@ -170,7 +170,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	}
 	// Responses stored since the desk last took them in (before the last
 	// stop, or before the desk existed) are taken in now.
-	if err := db.catchUp(0, false); err != nil {
+	if err := db.catchUp(0, deskChunk, false); err != nil {
 		r.Close()
 		c.Close()
 		w.Close()

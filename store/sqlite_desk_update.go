@@ -15,24 +15,28 @@ import (
 
 // How the SQLite store keeps the desk's tables (tallies, comment_search,
 // comment_fts) up to date: see migrations/0010_desk.sql. A new response is
-// stored as before; the writer goroutine takes stored responses in, in sets,
-// after a batch once every deskEvery, when it has been idle for deskIdle,
-// and whenever a read of the desk asks it to (upToDate). A change or removal
-// of a response already taken in is applied to the tables at once, in the
-// transaction that makes it.
+// stored as before: the desk's work is done when the writer would otherwise
+// wait. The writer takes stored responses in, in sets, when it has been idle
+// for deskIdle (a small set at a time, so that a response arriving meanwhile
+// waits little), whenever a read of the desk asks it to (upToDate), and,
+// when it has not been idle for deskMaxLag (an overload that lasts), after
+// every batch until it has caught up. A change or removal of a response
+// already taken in is applied to the tables at once, in the transaction
+// that makes it.
 
 const (
-	// deskChunk bounds the responses one transaction takes in, and
-	// deskReadChunks how many of those a read has the writer take in before
-	// it answers (a burst of tens of thousands is taken in between
-	// batches, not while responses wait).
+	// deskChunk bounds the responses one transaction takes in, deskIdleChunk
+	// those it takes in when idle, and deskReadChunks how many chunks a
+	// read has it take in before it answers.
 	deskChunk      = 5000
+	deskIdleChunk  = 1000
 	deskReadChunks = 4
-	// deskEvery is how often a busy writer takes responses in.
-	deskEvery = 250 * time.Millisecond
 	// deskIdle is how long the writer waits for a response before it takes
 	// the stored ones in.
 	deskIdle = 20 * time.Millisecond
+	// deskMaxLag is how far behind the desk may fall under a lasting
+	// overload before the writer takes responses in between batches.
+	deskMaxLag = 30 * time.Second
 )
 
 // deskWait is the longest a read waits for the writer to take responses in:
@@ -77,22 +81,24 @@ func (db *DB) behind(ctx context.Context) error {
 	return nil
 }
 
-// catchUp takes stored responses in, up to chunks of deskChunk (0: every
+// catchUp takes stored responses in, up to chunks sets of size (0: every
 // one); and if fts,
 // indexes a chunk of the comments taken in for search (the costliest part,
 // left to idle moments: a search reads the comments not yet indexed in
 // their folded text). It runs on the writer goroutine (or before it
 // starts).
-func (db *DB) catchUp(chunks int, fts bool) error {
+func (db *DB) catchUp(chunks, size int, fts bool) error {
 	for i := 1; ; i++ {
-		n, err := db.takeIn()
+		n, err := db.takeIn(size)
 		if err != nil {
 			db.log.Warn("store: bringing the desk up to date failed; the next try picks up where this one stopped", "err", err)
 			return err
 		}
-		db.deskAt = time.Now()
-		db.deskBehind = n == deskChunk
-		if !db.deskBehind || i == chunks {
+		if n < size {
+			db.deskBehind = false
+			break
+		}
+		if i == chunks {
 			break
 		}
 	}
@@ -135,9 +141,9 @@ func (db *DB) indexFTS() (int, error) {
 	return n, err
 }
 
-// takeIn takes in up to deskChunk responses after the desk's mark, in one
+// takeIn takes in up to size responses after the desk's mark, in one
 // transaction, and returns how many.
-func (db *DB) takeIn() (int, error) {
+func (db *DB) takeIn(size int) (int, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	n := 0
@@ -147,7 +153,7 @@ func (db *DB) takeIn() (int, error) {
 			return err
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), ?1), count(*) FROM (SELECT id FROM responses WHERE id > ?1 ORDER BY id LIMIT ?2)`,
-			from, deskChunk).Scan(&to, &n); err != nil || n == 0 {
+			from, size).Scan(&to, &n); err != nil || n == 0 {
 			return err
 		}
 		for _, q := range takeInSQL {

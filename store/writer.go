@@ -48,10 +48,10 @@ func (db *DB) writer() {
 		select {
 		case first = <-db.jobs:
 		case req := <-db.deskReq:
-			req <- db.catchUp(deskReadChunks, false)
+			req <- db.catchUp(deskReadChunks, deskChunk, false)
 			continue
 		case <-idle:
-			_ = db.catchUp(1, true) // logged; the next try picks up
+			_ = db.catchUp(1, deskIdleChunk, true) // logged; the next try picks up
 			continue
 		case <-db.stop:
 			// Commit what was queued before Close, then leave.
@@ -83,8 +83,8 @@ func (db *DB) writer() {
 			}
 		}
 		db.commit(batch)
-		if db.deskBehind && time.Since(db.deskAt) >= deskEvery {
-			_ = db.catchUp(1, false)
+		if db.deskBehind && time.Since(db.deskSince) >= deskMaxLag {
+			_ = db.catchUp(1, deskChunk, false)
 		}
 	}
 }
@@ -160,7 +160,10 @@ func (db *DB) commitBatch(batch []*saveJob, results []saveResult) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	db.deskBehind, db.ftsBehind = true, true
+	if !db.deskBehind {
+		db.deskBehind, db.deskSince = true, time.Now()
+	}
+	db.ftsBehind = true
 	db.kickCheckpoint()
 	return nil
 }
