@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -318,4 +319,31 @@ func buildBaseline(ctx context.Context, dir, rev string, progress io.Writer) (st
 		return "", fmt.Errorf("build %s: %v: %s", rev, err, strings.TrimSpace(string(out)))
 	}
 	return bin, nil
+}
+
+// settleDesk opens the store at path and waits until its writer has taken
+// every response in and indexed every comment for search.
+func settleDesk(ctx context.Context, path string) error {
+	db, err := store.Open(ctx, path, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	raw, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		return fmt.Errorf("loadgen: settle the desk: %w", err)
+	}
+	defer raw.Close()
+	for deadline := time.Now().Add(10 * time.Minute); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		var done bool
+		err := raw.QueryRowContext(ctx, `SELECT (SELECT value FROM desk_state WHERE key = 'fts') >= (SELECT coalesce(max(id), 0) FROM comment_search)
+			AND (SELECT value FROM desk_state WHERE key = 'desk') >= (SELECT coalesce(max(id), 0) FROM responses)`).Scan(&done)
+		if err != nil {
+			return fmt.Errorf("loadgen: settle the desk: %w", err)
+		}
+		if done {
+			return db.Close()
+		}
+	}
+	return errors.New("loadgen: the desk did not settle in 10 minutes")
 }
