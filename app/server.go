@@ -279,6 +279,9 @@ func (s *server) render(c *fiber.Ctx, status int, name string, data any) error {
 	if !ok {
 		return fmt.Errorf("render: no template %q", name)
 	}
+	if p, ok := data.(*page); ok && p.Admin {
+		p.Path = c.Path() // the navigation marks where she is
+	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)

@@ -20,8 +20,10 @@ type page struct {
 	CSS   string
 	// ExtraCSS is a page's own stylesheet after the shared one (may be
 	// empty); Admin pages get the rapporteur's navigation.
-	ExtraCSS  string
-	Admin     bool
+	ExtraCSS string
+	Admin    bool
+	// Path is an admin page's path, for the navigation (Current).
+	Path      string
 	JS        string
 	Languages []languageLink
 	// Forum is the forum's title from the forms file, heading every page
@@ -35,6 +37,13 @@ type page struct {
 type languageLink struct {
 	Code, Name, Href, Dir string
 	Current               bool
+}
+
+// Current reports whether the admin navigation's link to href is the page
+// shown (or its section: /admin/comments for a filtered page of comments).
+func (p *page) Current(href string) bool {
+	path := strings.TrimSuffix(p.Path, "/")
+	return path == href || href != "/admin" && strings.HasPrefix(path, href+"/")
 }
 
 // T returns a user-interface string in the page's language.
