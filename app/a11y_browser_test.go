@@ -149,7 +149,9 @@ func TestAccessibility(t *testing.T) {
 		audit(t, ctx, axe, "login-error")
 		must(t, ctx, chromedp.SetValue("#token", testToken), chromedp.Submit("#token"))
 		waitFor(t, ctx, "the dashboard", `document.querySelector('h1') && document.querySelector('h1').textContent === 'Results'`, 10*time.Second)
-		// The live updates show, and can be paused (WCAG 2.2.1).
+		// The live updates show, and can be paused (WCAG 2.2.1); the
+		// script may run a moment after the heading is there.
+		waitFor(t, ctx, "the live updates control", `!document.getElementById('refresh').hidden`, 10*time.Second)
 		if got := eval[string](t, ctx, `document.getElementById('refresh').hidden ? 'hidden' : document.querySelector('#refresh button').textContent`); got != "Pause updates" {
 			t.Errorf("refresh control = %q", got)
 		}
