@@ -56,7 +56,9 @@ type commentView struct {
 	ResponseID, Question   string
 	Workshop, QuestionText string
 	Text, Lang, At         string
-	Starred                bool
+	// Translation is a colleague's English rendering, shown under it.
+	Translation string
+	Starred     bool
 }
 
 // dashboardTime is t on the forum's clock, labelled with its zone, as in

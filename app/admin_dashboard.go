@@ -132,7 +132,7 @@ func (s *server) commentViews(cs []store.Comment) []commentView {
 	out := make([]commentView, 0, len(cs))
 	for _, cm := range cs {
 		cv := commentView{ResponseID: cm.ResponseID, Question: cm.Question, Workshop: cm.Workshop, QuestionText: cm.Question,
-			Text: cm.Text, Lang: cm.Lang, Starred: cm.Starred,
+			Text: cm.Text, Lang: cm.Lang, Translation: cm.Translation, Starred: cm.Starred,
 			At: dashboardTime(s.forms.Location, cm.SubmittedAt, "2006-01-02 15:04")}
 		if w := s.forms.Workshop(cm.Workshop); w != nil {
 			cv.Workshop = w.Title.Get(forms.DefaultLanguage)

@@ -216,6 +216,9 @@ func TestDashboardFromCounts(t *testing.T) {
 	if err := a.db.StarComment(ctx, ids[7], "comment", true); err != nil {
 		t.Fatal(err)
 	}
+	if err := a.db.SetTranslation(ctx, ids[7], "comment", "Seventh comment, in a colleague's words."); err != nil {
+		t.Fatal(err)
+	}
 	res, body := a.do(t, get("/admin", "Authorization", "Bearer "+testToken))
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("status %d", res.StatusCode)
@@ -249,5 +252,8 @@ func TestDashboardFromCounts(t *testing.T) {
 	quotes := body[strings.Index(body, "<h3>Key quotes</h3>"):strings.Index(body, "<h3>Latest comments</h3>")]
 	if !strings.Contains(quotes, "Comment number 7.") || strings.Count(quotes, "<blockquote") != 1 {
 		t.Errorf("the one key quote should be listed:\n%s", quotes)
+	}
+	if !strings.Contains(quotes, `<p class="translation" lang="en" dir="ltr">Seventh comment, in a colleague&#39;s words.</p>`) {
+		t.Errorf("the key quote's translation should be under it:\n%s", quotes)
 	}
 }
