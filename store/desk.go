@@ -197,7 +197,7 @@ const (
 		- CASE WHEN ?3 THEN (SELECT count(*) FROM (SELECT DISTINCT t.response_id, t.question FROM comment_themes t
 		      JOIN comment_search c ON c.response_id = t.response_id AND c.question = t.question
 		      WHERE (?1 = '' OR c.workshop = ?1) AND (?2 = '' OR c.question = ?2))) ELSE 0 END`
-	talliedPG = `SELECT coalesce((SELECT sum(n) FROM tallies WHERE kind = 't' AND ($1 = '' OR workshop = $1) AND ($2 = '' OR question = $2)), 0)
+	talliedPG = `SELECT coalesce((SELECT sum(n) FROM ` + pgTallies + ` t WHERE kind = 't' AND ($1 = '' OR workshop = $1) AND ($2 = '' OR question = $2)), 0)
 		- CASE WHEN $3 THEN (SELECT count(*) FROM (SELECT DISTINCT t.response_id, t.question FROM comment_themes t
 		      JOIN comment_search c ON c.response_id = t.response_id AND c.question = t.question
 		      WHERE ($1 = '' OR c.workshop = $1) AND ($2 = '' OR c.question = $2)) coded) ELSE 0 END`

@@ -94,10 +94,11 @@ func OpenPostgres(ctx context.Context, url string) (*Postgres, error) {
 		pool.Close()
 		return nil, fmt.Errorf("store: open postgres: %w", err)
 	}
-	p.wg.Add(pgWriters)
+	p.wg.Add(pgWriters + 1)
 	for i := 0; i < pgWriters; i++ {
 		go p.writer()
 	}
+	go p.compactor() // postgres_tallies.go
 	return p, nil
 }
 

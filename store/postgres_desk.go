@@ -43,15 +43,14 @@ func (p *Postgres) Counts(ctx context.Context) (*Counts, error) {
 	if err := p.checkOpen(); err != nil {
 		return nil, err
 	}
-	rows, err := p.pool.Query(ctx, `SELECT workshop, question, kind, value, n FROM tallies WHERE n <> 0`)
+	rows, err := p.pool.Query(ctx, `SELECT workshop, question, kind, value, n FROM `+pgTallies+` t WHERE n <> 0`)
 	if err == nil {
 		defer rows.Close()
 	}
 	return readRows(rows, err, scanTallies, translatePG, "read counts")
 }
 
-// pgApplyTallies adds a transaction's delta to the kept counts, rows in the
-// order every writer locks them.
+// pgApplyTallies adds a transaction's delta to the kept counts.
 func pgApplyTallies(ctx context.Context, tx pgx.Tx, d tallyDelta) error {
 	keys := d.sorted()
 	if len(keys) == 0 {
@@ -66,10 +65,8 @@ func pgApplyTallies(ctx context.Context, tx pgx.Tx, d tallyDelta) error {
 		workshop, question, kind = append(workshop, k.workshop), append(question, k.question), append(kind, k.kind)
 		value, n = append(value, int32(k.value)), append(n, int64(d[k]))
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO tallies (workshop, question, kind, value, n)
-		SELECT w, q, k, v, n FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[]) WITH ORDINALITY AS x (w, q, k, v, n, o)
-		ORDER BY o
-		ON CONFLICT (workshop, question, kind, value) DO UPDATE SET n = tallies.n + excluded.n`,
+	_, err := tx.Exec(ctx, `INSERT INTO tally_deltas (workshop, question, kind, value, n)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[])`,
 		workshop, question, kind, value, n)
 	if err != nil {
 		return fmt.Errorf("update counts: %w", err)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"strings"
 
 	"feedback/forms"
 )
@@ -15,7 +14,8 @@ func (p *Postgres) AnsweredQuestions(ctx context.Context) (map[string]map[string
 	if err := p.checkOpen(); err != nil {
 		return nil, err
 	}
-	rows, err := p.pool.Query(ctx, strings.NewReplacer("max(kind = 'o')", "bool_or(kind = 'o')", "max(kind = 't')", "bool_or(kind = 't')").Replace(answeredSQL))
+	rows, err := p.pool.Query(ctx, `SELECT workshop, question, bool_or(kind = 'o'), bool_or(kind = 't') FROM `+pgTallies+` t
+		WHERE kind <> 'r' AND n > 0 GROUP BY workshop, question`)
 	if err == nil {
 		defer rows.Close()
 	}

@@ -48,9 +48,8 @@ WITH input AS (
     JOIN r ON r.public_id = x.public_id JOIN input i ON i.public_id = x.public_id
     WHERE x.folded IS NOT NULL
 ), t AS (
-    -- The kept counts (desk.go), in one order every writer uses, so that
-    -- transactions lock their rows in the same order.
-    INSERT INTO tallies (workshop, question, kind, value, n)
+    -- The kept counts (desk.go), appended (postgres_tallies.go).
+    INSERT INTO tally_deltas (workshop, question, kind, value, n)
     SELECT workshop, question, kind, value, count(*) FROM (
         SELECT i.workshop, ''::text AS question, 'r'::text AS kind, 0 AS value
         FROM r JOIN input i ON i.public_id = r.public_id
@@ -71,8 +70,6 @@ WITH input AS (
         WHERE x.folded IS NOT NULL
     ) d
     GROUP BY workshop, question, kind, value
-    ORDER BY workshop, question, kind, value
-    ON CONFLICT (workshop, question, kind, value) DO UPDATE SET n = tallies.n + excluded.n
 )
 SELECT public_id FROM r`
 

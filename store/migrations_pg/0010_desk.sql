@@ -27,6 +27,18 @@ INSERT INTO tallies (workshop, question, kind, value, n)
     FROM answers a JOIN responses r ON r.id = a.response_id
     WHERE a.text IS NOT NULL AND a.text <> '' GROUP BY r.workshop, a.question;
 
+-- What each transaction adds to tallies: writers append here (no row is
+-- shared, so replicas never wait on one another), and whichever replica
+-- holds the compaction lock folds the rows into tallies every few seconds.
+-- Reads add both.
+CREATE TABLE tally_deltas (
+    workshop text    NOT NULL,
+    question text    NOT NULL,
+    kind     text    NOT NULL,
+    value    integer NOT NULL,
+    n        bigint  NOT NULL
+);
+
 CREATE TABLE comment_search (
     response_id bigint NOT NULL,
     question    text   NOT NULL,
