@@ -90,10 +90,6 @@ func OpenPostgres(ctx context.Context, url string) (*Postgres, error) {
 		return nil, translatePG(fmt.Errorf("store: open postgres: %w", err))
 	}
 	p := &Postgres{pool: pool, jobs: make(chan *pgJob, pgWriters*pgMaxBatch), stop: make(chan struct{})}
-	if err := p.backfillSearch(ctx); err != nil {
-		pool.Close()
-		return nil, fmt.Errorf("store: open postgres: %w", err)
-	}
 	p.wg.Add(pgWriters + 1)
 	for i := 0; i < pgWriters; i++ {
 		go p.writer()

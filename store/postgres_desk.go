@@ -40,7 +40,7 @@ func (p *Postgres) inTx(ctx context.Context, what string, fn func(tx pgx.Tx) err
 
 // Counts reads the kept counts.
 func (p *Postgres) Counts(ctx context.Context) (*Counts, error) {
-	if err := p.checkOpen(); err != nil {
+	if err := p.upToDate(ctx); err != nil {
 		return nil, err
 	}
 	rows, err := p.pool.Query(ctx, `SELECT workshop, question, kind, value, n FROM `+pgTallies+` t WHERE n <> 0`)
@@ -91,72 +91,11 @@ func pgReplaceSearch(ctx context.Context, tx pgx.Tx, rowID int64, workshop, lang
 	return nil
 }
 
-// backfillSearch indexes the comments stored before the desk existed, once,
-// a few thousand responses per transaction; replicas starting together may
-// both do it, harmlessly.
-func (p *Postgres) backfillSearch(ctx context.Context) error {
-	var pending bool
-	if err := p.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM desk_state WHERE key = 'search')`).Scan(&pending); err != nil {
-		return translatePG(fmt.Errorf("store: index comments: %w", err))
-	}
-	for after := int64(0); pending; {
-		var next int64
-		err := p.inTx(ctx, "index comments", func(tx pgx.Tx) error {
-			var err error
-			next, err = pgBackfillChunk(ctx, tx, after)
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		if next == after {
-			break
-		}
-		after = next
-	}
-	if _, err := p.pool.Exec(ctx, `DELETE FROM desk_state WHERE key = 'search'`); err != nil {
-		return translatePG(fmt.Errorf("store: index comments: %w", err))
-	}
-	return nil
-}
-
-// pgBackfillChunk indexes the comments of the responses after row id after,
-// up to a few thousand, and returns the last of those responses' row id.
-func pgBackfillChunk(ctx context.Context, tx pgx.Tx, after int64) (int64, error) {
-	var last int64
-	if err := tx.QueryRow(ctx, `SELECT coalesce(max(id), $1) FROM (SELECT id FROM responses WHERE id > $1 ORDER BY id LIMIT 5000) r`, after).Scan(&last); err != nil {
-		return after, err
-	}
-	rows, err := tx.Query(ctx, `SELECT a.response_id, a.question, a.text, r.workshop, r.lang FROM answers a JOIN responses r ON r.id = a.response_id
-		WHERE r.id > $1 AND r.id <= $2 AND a.text IS NOT NULL AND a.text <> ''`, after, last)
-	if err != nil {
-		return after, err
-	}
-	var ids []int64
-	var qs, folded, ws, langs []string
-	for rows.Next() {
-		var (
-			id                   int64
-			q, text, w, language string
-		)
-		if err := rows.Scan(&id, &q, &text, &w, &language); err != nil {
-			rows.Close()
-			return after, err
-		}
-		ids, qs, folded, ws, langs = append(ids, id), append(qs, q), append(folded, forms.Fold(text)), append(ws, w), append(langs, language)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return after, err
-	}
-	_, err = tx.Exec(ctx, `INSERT INTO comment_search (response_id, question, folded, workshop, lang)
-		SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) ON CONFLICT DO NOTHING`,
-		ids, qs, folded, ws, langs)
-	return last, err
-}
-
 // Comments reads one page of comments and their count.
 func (p *Postgres) Comments(ctx context.Context, f CommentFilter) (CommentPage, error) {
+	if err := p.upToDate(ctx); err != nil {
+		return CommentPage{}, err
+	}
 	var page CommentPage
 	err := p.inTx(ctx, "read comments", func(tx pgx.Tx) error {
 		arg, args := placeholders(true)
@@ -203,7 +142,7 @@ func (p *Postgres) Comments(ctx context.Context, f CommentFilter) (CommentPage, 
 
 // Codings reads every coded or translated comment's themes and translation.
 func (p *Postgres) Codings(ctx context.Context) (map[CommentKey]Coding, error) {
-	if err := p.checkOpen(); err != nil {
+	if err := p.upToDate(ctx); err != nil {
 		return nil, err
 	}
 	rows, err := p.pool.Query(ctx, strings.ReplaceAll(codingsSQL, "th.rowid", "th.seq"))
@@ -215,7 +154,7 @@ func (p *Postgres) Codings(ctx context.Context) (map[CommentKey]Coding, error) {
 
 // Themes reads the live themes and their counts.
 func (p *Postgres) Themes(ctx context.Context) ([]ThemeCount, error) {
-	if err := p.checkOpen(); err != nil {
+	if err := p.upToDate(ctx); err != nil {
 		return nil, err
 	}
 	rows, err := p.pool.Query(ctx, `SELECT id, label FROM themes WHERE merged_into IS NULL ORDER BY seq`)
@@ -250,6 +189,9 @@ func pgCommentRow(ctx context.Context, tx pgx.Tx, responseID, question string) (
 
 // TagComment codes a comment with a theme, or takes the theme off.
 func (p *Postgres) TagComment(ctx context.Context, responseID, question, theme string, on bool) error {
+	if err := p.upToDate(ctx); err != nil {
+		return err
+	}
 	return p.inTx(ctx, "tag comment", func(tx pgx.Tx) error {
 		rowID, err := pgCommentRow(ctx, tx, responseID, question)
 		if err != nil {
@@ -278,6 +220,9 @@ func (p *Postgres) TagComment(ctx context.Context, responseID, question, theme s
 func (p *Postgres) SetTranslation(ctx context.Context, responseID, question, text string) error {
 	text, err := translationInput(text)
 	if err != nil {
+		return err
+	}
+	if err := p.upToDate(ctx); err != nil {
 		return err
 	}
 	return p.inTx(ctx, "set translation", func(tx pgx.Tx) error {

@@ -11,7 +11,7 @@ import (
 // SQLite store does: the app finds in it the questions a changed forms file
 // no longer asks, whose answers must still reach the export.
 func (p *Postgres) AnsweredQuestions(ctx context.Context) (map[string]map[string]forms.Type, error) {
-	if err := p.checkOpen(); err != nil {
+	if err := p.upToDate(ctx); err != nil {
 		return nil, err
 	}
 	rows, err := p.pool.Query(ctx, `SELECT workshop, question, bool_or(kind = 'o'), bool_or(kind = 't') FROM `+pgTallies+` t

@@ -144,11 +144,12 @@ func (p *Postgres) saveExisting(ctx context.Context, r *forms.Response, cols ans
 		rowID int64
 		prev  existing
 		now   time.Time
+		desk  bool // taken into the desk's tables (postgres_take_in.go)
 	)
 	// The database's clock, read once the row is locked, times the change:
 	// replicas' clocks may disagree, the server's is one.
-	err = tx.QueryRow(ctx, `SELECT id, public_id, workshop, clock_timestamp() FROM responses WHERE submission_id = $1 FOR UPDATE`, r.SubmissionID).
-		Scan(&rowID, &prev.publicID, &prev.workshop, &now)
+	err = tx.QueryRow(ctx, `SELECT id, public_id, workshop, clock_timestamp(), desk FROM responses WHERE submission_id = $1 FOR UPDATE`, r.SubmissionID).
+		Scan(&rowID, &prev.publicID, &prev.workshop, &now, &desk)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Saved{}, errGone
 	}
@@ -173,14 +174,16 @@ func (p *Postgres) saveExisting(ctx context.Context, r *forms.Response, cols ans
 			return Saved{}, fmt.Errorf("insert answers: %w", err)
 		}
 	}
-	if err := pgReplaceSearch(ctx, tx, rowID, prev.workshop, r.Lang, cols); err != nil {
-		return Saved{}, err
-	}
-	d := tallyDelta{}
-	d.answers(prev.workshop, prev.answers, -1)
-	d.answers(prev.workshop, r.Answers, 1)
-	if err := pgApplyTallies(ctx, tx, d); err != nil {
-		return Saved{}, err
+	if desk { // the desk's tables hold the old answers: replace them
+		if err := pgReplaceSearch(ctx, tx, rowID, prev.workshop, r.Lang, cols); err != nil {
+			return Saved{}, err
+		}
+		d := tallyDelta{}
+		d.answers(prev.workshop, prev.answers, -1)
+		d.answers(prev.workshop, r.Answers, 1)
+		if err := pgApplyTallies(ctx, tx, d); err != nil {
+			return Saved{}, err
+		}
 	}
 	if _, err := tx.Exec(ctx, `UPDATE responses SET lang = $1, updated_at = date_trunc('milliseconds', now()) WHERE id = $2`, r.Lang, rowID); err != nil {
 		return Saved{}, fmt.Errorf("update response: %w", err)
@@ -345,8 +348,9 @@ func (p *Postgres) DeleteResponse(ctx context.Context, id string) error {
 		var (
 			rowID    int64
 			workshop string
+			desk     bool
 		)
-		err := tx.QueryRow(ctx, `SELECT id, workshop FROM responses WHERE public_id = $1 FOR UPDATE`, id).Scan(&rowID, &workshop)
+		err := tx.QueryRow(ctx, `SELECT id, workshop, desk FROM responses WHERE public_id = $1 FOR UPDATE`, id).Scan(&rowID, &workshop, &desk)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return &forms.Error{Code: forms.ENOTFOUND, Message: "no such response"}
 		} else if err != nil {
@@ -360,6 +364,9 @@ func (p *Postgres) DeleteResponse(ctx context.Context, id string) error {
 			if _, err := tx.Exec(ctx, q, rowID); err != nil {
 				return err
 			}
+		}
+		if !desk {
+			return nil
 		}
 		d := tallyDelta{}
 		d.response(workshop, answers, -1)

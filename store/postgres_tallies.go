@@ -34,7 +34,8 @@ func (p *Postgres) compactor() {
 		case <-time.After(compactEvery):
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		_ = p.compactTallies(ctx) // the next round tries again
+		_ = p.idleTakeIn(ctx) // postgres_take_in.go; the next round tries again
+		_ = p.compactTallies(ctx)
 		cancel()
 	}
 }

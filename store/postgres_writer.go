@@ -41,35 +41,6 @@ WITH input AS (
     FROM unnest($6::text[], $7::int[], $8::text[], $9::int[], $10::text[], $11::text[])
             AS x (public_id, position, question, number, option, text)
     JOIN r ON r.public_id = x.public_id
-), s AS (
-    INSERT INTO comment_search (response_id, question, workshop, lang, folded)
-    SELECT r.id, x.question, i.workshop, i.lang, x.folded
-    FROM unnest($6::text[], $8::text[], $13::text[]) AS x (public_id, question, folded)
-    JOIN r ON r.public_id = x.public_id JOIN input i ON i.public_id = x.public_id
-    WHERE x.folded IS NOT NULL
-), t AS (
-    -- The kept counts (desk.go), appended (postgres_tallies.go).
-    INSERT INTO tally_deltas (workshop, question, kind, value, n)
-    SELECT workshop, question, kind, value, count(*) FROM (
-        SELECT i.workshop, ''::text AS question, 'r'::text AS kind, 0 AS value
-        FROM r JOIN input i ON i.public_id = r.public_id
-        UNION ALL
-        SELECT i.workshop, x.question, 'n', x.number
-        FROM unnest($6::text[], $8::text[], $9::int[]) AS x (public_id, question, number)
-        JOIN r ON r.public_id = x.public_id JOIN input i ON i.public_id = x.public_id
-        WHERE x.number IS NOT NULL
-        UNION ALL
-        SELECT i.workshop, x.question, 'o', 0
-        FROM unnest($6::text[], $8::text[], $10::text[]) AS x (public_id, question, option)
-        JOIN r ON r.public_id = x.public_id JOIN input i ON i.public_id = x.public_id
-        WHERE x.option IS NOT NULL
-        UNION ALL
-        SELECT i.workshop, x.question, 't', 0
-        FROM unnest($6::text[], $8::text[], $13::text[]) AS x (public_id, question, folded)
-        JOIN r ON r.public_id = x.public_id JOIN input i ON i.public_id = x.public_id
-        WHERE x.folded IS NOT NULL
-    ) d
-    GROUP BY workshop, question, kind, value
 )
 SELECT public_id FROM r`
 
@@ -218,7 +189,7 @@ func (p *Postgres) insertNew(ctx context.Context, jobs []*pgJob) (map[string]boo
 		aPub, aQuestion          []string
 		aPos                     []int32
 		aNumber                  []*int32
-		aOption, aText, aFolded  []*string
+		aOption, aText           []*string
 	)
 	for _, j := range jobs {
 		pub, sid = append(pub, j.publicID), append(sid, j.r.SubmissionID)
@@ -228,12 +199,11 @@ func (p *Postgres) insertNew(ctx context.Context, jobs []*pgJob) (map[string]boo
 			aPub, aPos = append(aPub, j.publicID), append(aPos, int32(i+1))
 			aQuestion, aNumber = append(aQuestion, j.cols.question[i]), append(aNumber, j.cols.number[i])
 			aOption, aText = append(aOption, j.cols.option[i]), append(aText, j.cols.text[i])
-			aFolded = append(aFolded, j.cols.folded[i])
 		}
 	}
 	created := make(map[string]bool, len(jobs))
 	rows, err := p.pool.Query(ctx, pgInsertBatch, pub, sid, workshop, lang, at,
-		aPub, aPos, aQuestion, aNumber, aOption, aText, source, aFolded)
+		aPub, aPos, aQuestion, aNumber, aOption, aText, source)
 	if err != nil {
 		return nil, err
 	}

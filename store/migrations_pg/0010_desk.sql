@@ -1,9 +1,9 @@
 -- PostgreSQL twin of migrations/0010_desk.sql: kept counts, the comments'
 -- search rows, themes and translations, shared by every replica. Searching
 -- uses strpos on the folded text (no trigram index: pg_trgm is an extension
--- a server may not have). As with answers, comment_search has no foreign key
--- (it is written with its response, in the same statement); deleting a
--- response deletes its rows.
+-- a server may not have). As with answers, comment_search has no foreign
+-- key; deleting a response deletes its rows. As in SQLite, a response is
+-- stored as before and taken into these tables after, in sets.
 CREATE TABLE tallies (
     workshop text    NOT NULL,
     question text    NOT NULL,
@@ -12,20 +12,10 @@ CREATE TABLE tallies (
     n        bigint  NOT NULL,
     PRIMARY KEY (workshop, question, kind, value)
 );
-INSERT INTO tallies (workshop, question, kind, value, n)
-    SELECT workshop, '', 'r', 0, count(*) FROM responses GROUP BY workshop;
-INSERT INTO tallies (workshop, question, kind, value, n)
-    SELECT r.workshop, a.question, 'n', a.number, count(*)
-    FROM answers a JOIN responses r ON r.id = a.response_id
-    WHERE a.number IS NOT NULL GROUP BY r.workshop, a.question, a.number;
-INSERT INTO tallies (workshop, question, kind, value, n)
-    SELECT r.workshop, a.question, 'o', 0, count(*)
-    FROM answers a JOIN responses r ON r.id = a.response_id
-    WHERE a.option IS NOT NULL GROUP BY r.workshop, a.question;
-INSERT INTO tallies (workshop, question, kind, value, n)
-    SELECT r.workshop, a.question, 't', 0, count(*)
-    FROM answers a JOIN responses r ON r.id = a.response_id
-    WHERE a.text IS NOT NULL AND a.text <> '' GROUP BY r.workshop, a.question;
+-- Which responses the desk's tables have taken in (postgres_take_in.go):
+-- every existing response is taken in after the migration, as new ones are.
+ALTER TABLE responses ADD COLUMN desk boolean NOT NULL DEFAULT false;
+CREATE INDEX responses_desk_pending ON responses (id) WHERE NOT desk;
 
 -- What each transaction adds to tallies: writers append here (no row is
 -- shared, so replicas never wait on one another), and whichever replica
@@ -49,13 +39,6 @@ CREATE TABLE comment_search (
 );
 CREATE INDEX comment_search_workshop ON comment_search (workshop, response_id);
 CREATE INDEX comment_search_lang ON comment_search (lang, workshop, response_id);
-
-CREATE TABLE desk_state (
-    key   text PRIMARY KEY,
-    value text NOT NULL
-);
-INSERT INTO desk_state (key, value)
-    SELECT 'search', 'pending' WHERE EXISTS (SELECT 1 FROM answers WHERE text IS NOT NULL);
 
 CREATE TABLE themes (
     id          text        PRIMARY KEY,
