@@ -14,7 +14,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"feedback/forms"
@@ -225,30 +224,15 @@ func fillDesk(ctx context.Context, path string, stored, size int) (int, error) {
 	defer db.Close()
 	f := forms.Default()
 	rng := rand.New(rand.NewPCG(uint64(stored), 14))
-	jobs := make(chan *forms.Response, 1024)
-	var (
-		wg      sync.WaitGroup
-		errOnce sync.Once
-		failed  error
-	)
-	for i := 0; i < 128; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for r := range jobs {
-				if _, err := db.SaveResponse(ctx, r); err != nil {
-					errOnce.Do(func() { failed = err })
-				}
+	if err := storeAll(ctx, db, func(each func(*forms.Response) error) error {
+		for i := stored; i < size; i++ {
+			if err := each(formsgen.Response(f, rng, crowd, exportStart.Add(time.Duration(i)*time.Second))); err != nil {
+				return err
 			}
-		}()
-	}
-	for i := stored; i < size && ctx.Err() == nil; i++ {
-		jobs <- formsgen.Response(f, rng, crowd, exportStart.Add(time.Duration(i)*time.Second))
-	}
-	close(jobs)
-	wg.Wait()
-	if failed != nil {
-		return 0, fmt.Errorf("loadgen: fill the desk's database: %w", failed)
+		}
+		return nil
+	}); err != nil {
+		return 0, fmt.Errorf("loadgen: fill the desk's database: %w", err)
 	}
 	if err := db.Close(); err != nil {
 		return 0, err

@@ -74,6 +74,23 @@ func fillExportDB(ctx context.Context, path string, n int) error {
 		return err
 	}
 	defer db.Close()
+	if err := storeAll(ctx, db, func(each func(*forms.Response) error) error {
+		return eachExportResponse(forms.Default(), n, each)
+	}); err != nil {
+		return fmt.Errorf("loadgen: fill export database: %w", err)
+	}
+	if err := db.Close(); err != nil {
+		return err
+	}
+	// The export is measured on a database whose desk is up to date, as
+	// a running server's is: not while a store takes in what the fill left.
+	return settleDesk(ctx, path)
+}
+
+// storeAll stores every response gen makes, from 256 goroutines so that
+// the writer batches them as it does under load, and returns the first
+// error.
+func storeAll(ctx context.Context, db *store.DB, gen func(each func(*forms.Response) error) error) error {
 	jobs := make(chan *forms.Response, 1024)
 	errs := make(chan error, 1)
 	var wg sync.WaitGroup
@@ -91,7 +108,7 @@ func fillExportDB(ctx context.Context, path string, n int) error {
 			}
 		}()
 	}
-	err = eachExportResponse(forms.Default(), n, func(r *forms.Response) error {
+	err := gen(func(r *forms.Response) error {
 		select {
 		case jobs <- r:
 			return nil
@@ -104,19 +121,14 @@ func fillExportDB(ctx context.Context, path string, n int) error {
 	close(jobs)
 	wg.Wait()
 	if err != nil {
-		return fmt.Errorf("loadgen: fill export database: %w", err)
+		return err
 	}
 	select {
 	case err := <-errs:
-		return fmt.Errorf("loadgen: fill export database: %w", err)
-	default:
-	}
-	if err := db.Close(); err != nil {
 		return err
+	default:
+		return nil
 	}
-	// The export is measured on a database whose desk is up to date, as
-	// a running server's is: not while a store takes in what the fill left.
-	return settleDesk(ctx, path)
 }
 
 func runExportChild(ctx context.Context, self, mode, dbPath, dir string, n int) (exportReport, error) {
