@@ -15,9 +15,9 @@ import (
 // The rapporteur's desk (issue 14): kept counts for a dashboard that does not
 // scan every response, every comment searchable and filterable, themes to
 // code comments with, and translations. Both stores keep them in tables of
-// their own (migrations 0010_desk.sql), so replicas share them: PostgreSQL
-// in the statement that stores a response, SQLite by its writer, after
-// (sqlite_desk_update.go).
+// their own (migrations 0010_desk.sql), so replicas share them, and take a
+// stored response into them after, in sets, off the path that stores it
+// (sqlite_desk_update.go, postgres_take_in.go).
 
 // Desk is the part of Store that serves the rapporteur's desk.
 type Desk interface {
@@ -71,21 +71,6 @@ type Counts struct {
 	Scores map[string]map[string]map[int]int
 	// Texts counts the non-empty text answers.
 	Texts map[string]map[string]int
-}
-
-// Comments returns the number of comments in workshop (every workshop if
-// empty).
-func (c *Counts) Comments(workshop string) int {
-	n := 0
-	for w, qs := range c.Texts {
-		if workshop != "" && w != workshop {
-			continue
-		}
-		for _, k := range qs {
-			n += k
-		}
-	}
-	return n
 }
 
 // CommentKey names a comment: the text answer to one question of one
@@ -203,9 +188,8 @@ const (
 		      WHERE ($1 = '' OR c.workshop = $1) AND ($2 = '' OR c.question = $2)) coded) ELSE 0 END`
 )
 
-// commentPageSQL is the page query around a WHERE clause: arg placeholders
-// of the limit and the offset are added last.
-func commentPageSQL(where string, arg func(any) string, f CommentFilter) string {
+// commentPageSQL is the page query around a WHERE clause.
+func commentPageSQL(where string, f CommentFilter) string {
 	limit := f.Limit
 	if limit <= 0 {
 		limit = CommentsPerPage
@@ -305,8 +289,8 @@ func (d tallyDelta) answers(workshop string, answers forms.Answers, sign int) {
 	}
 }
 
-// sorted returns the keys whose count changes, in one order every writer
-// uses, so that PostgreSQL transactions lock the rows in the same order.
+// sorted returns the keys whose count changes, in a fixed order, so that
+// the same delta always makes the same statement.
 func (d tallyDelta) sorted() []tallyKey {
 	keys := make([]tallyKey, 0, len(d))
 	for k, n := range d {

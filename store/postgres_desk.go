@@ -107,7 +107,7 @@ func (p *Postgres) Comments(ctx context.Context, f CommentFilter) (CommentPage, 
 		if err := tx.QueryRow(ctx, count, countArgs...).Scan(&page.Total); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, commentPageSQL(where, arg, f), *args...)
+		rows, err := tx.Query(ctx, commentPageSQL(where, f), *args...)
 		if err != nil {
 			return err
 		}

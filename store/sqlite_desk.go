@@ -57,7 +57,7 @@ func (db *DB) Comments(ctx context.Context, f CommentFilter) (CommentPage, error
 	if err := tx.QueryRowContext(ctx, count, countArgs...).Scan(&page.Total); err != nil {
 		return CommentPage{}, translate(fmt.Errorf("store: count comments: %w", err))
 	}
-	query := commentPageSQL(where, arg, f)
+	query := commentPageSQL(where, f)
 	rows, err := tx.QueryContext(ctx, query, *args...)
 	if err != nil {
 		return CommentPage{}, translate(fmt.Errorf("store: read comments: %w", err))
