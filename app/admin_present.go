@@ -285,13 +285,19 @@ func (s *server) starredQuotes(ctx context.Context, f store.CommentFilter, named
 	}
 	out := make([]quoteView, 0, len(page.Comments))
 	for _, cm := range page.Comments {
-		q := quoteView{Text: cm.Text, Lang: cm.Lang, Dir: s.text.Dir(cm.Lang), Translation: cm.Translation}
-		if w := s.forms.Workshop(cm.Workshop); w != nil && named {
-			q.Workshop = w.Title.Get(forms.DefaultLanguage)
-		}
-		out = append(out, q)
+		out = append(out, s.quoteOf(cm, named))
 	}
 	return out, nil
+}
+
+// quoteOf shows a comment as a quote: in its language and direction, with
+// its translation, named by its workshop if named.
+func (s *server) quoteOf(cm store.Comment, named bool) quoteView {
+	q := quoteView{Text: cm.Text, Lang: cm.Lang, Dir: s.text.Dir(cm.Lang), Translation: cm.Translation}
+	if w := s.forms.Workshop(cm.Workshop); w != nil && named {
+		q.Workshop = w.Title.Get(forms.DefaultLanguage)
+	}
+	return q
 }
 
 // renderOwn renders a page whose template is a whole document of its own

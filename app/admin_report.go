@@ -108,7 +108,7 @@ func (s *server) reportOf(ctx context.Context, wf workshopFigures, themes []stor
 		return nil, fmt.Errorf("app: report quotes: %w", err)
 	}
 	for _, cm := range page.Comments {
-		v.Quotes = append(v.Quotes, quoteView{Text: cm.Text, Lang: cm.Lang, Dir: s.text.Dir(cm.Lang), Translation: cm.Translation})
+		v.Quotes = append(v.Quotes, s.quoteOf(cm, false))
 	}
 	v.Quotes = fitQuotes(v.Quotes, reportQuoteRoom)
 	v.More = page.Total - len(page.Comments)
